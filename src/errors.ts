@@ -1,0 +1,31 @@
+// The one error type of paperseek: a code from a fixed catalogue, a message for humans and
+// optional structured details. HTTP statuses are derived from the code in one table (api/errors.ts).
+
+export const errorCodes = [
+  'BAD_REQUEST',
+  'NOT_FOUND',
+  'MODEL_UNAVAILABLE',
+  'INDEX_MISMATCH',
+  'BAD_CONFIG',
+  'BAD_INPUT_FILE',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export const isAppError = (value: unknown): value is AppError => value instanceof AppError;
+
+/** The message of any thrown value, for wrapping causes into readable errors. */
+export const messageOf = (value: unknown): string =>
+  value instanceof Error ? value.message : String(value);

@@ -1,0 +1,144 @@
+// The zod schema for one JSON input record and its mapping to a PaperRecord.
+// Problems come back as {field, reason} with readable reasons, ready to show next to a line number.
+
+import { z } from 'zod';
+import { buildRecord } from './build-record.ts';
+import { parseHttpUrl } from './links.ts';
+import type { PaperRecord } from './record.ts';
+
+export interface FieldProblem {
+  field: string;
+  reason: string;
+}
+
+export type JsonRecordResult = { ok: true; record: PaperRecord } | { ok: false; problems: FieldProblem[] };
+
+/** How a JSON value is described in messages: `got number 3`, `got array`. */
+function got(value: unknown): string {
+  if (value === null) return 'got null';
+  if (Array.isArray(value)) return 'got an array';
+  if (typeof value === 'string') return `got ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean') return `got ${typeof value} ${String(value)}`;
+  return `got ${typeof value}`;
+}
+
+const requiredText = (what: string) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be ${what}, ${got(issue.input)}`) })
+    .trim()
+    .min(1, { error: 'must not be empty' });
+
+// Optional fields accept null as "absent": exported datasets routinely write null for gaps.
+const count = (what: string) =>
+  z
+    .number({ error: (issue) => `must be ${what}, ${got(issue.input)}` })
+    .int({ error: (issue) => `must be a whole number, ${got(issue.input)}` })
+    .min(0, { error: (issue) => `must not be negative, ${got(issue.input)}` });
+
+// An empty string is how many datasets spell "no link", so it means absent rather than invalid.
+const optionalUrl = z
+  .string({ error: (issue) => `must be a URL string, ${got(issue.input)}` })
+  .trim()
+  .refine((s) => s === '' || parseHttpUrl(s) !== null, { error: (issue) => `must be an http(s) URL, ${got(issue.input)}` })
+  .transform((s) => (s === '' ? null : s))
+  .nullish();
+
+// YYYY-MM-DD, or an ISO datetime (`T` or space separator, optional seconds, fraction and zone).
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+function isCalendarDate(text: string): boolean {
+  const match = ISO_DATE.exec(text);
+  if (match === null) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]) - 1, Number(match[3])];
+  const date = new Date(Date.UTC(year, month, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month && date.getUTCDate() === day;
+}
+
+export const jsonRecordSchema = z.object(
+  {
+    // Many datasets number their records; a numeric id is stringified rather than rejected.
+    id: z
+      .union([z.string().trim().min(1, { error: 'must not be empty' }), z.number()], {
+        error: (issue) => `must be a non-empty string or a number, ${got(issue.input)}`,
+      })
+      .transform((id) => String(id))
+      .nullish(),
+    title: requiredText('a string'),
+    abstract: requiredText('a string'),
+    authors: z
+      .union([z.array(requiredText('an author name')), count('a list of author names or an author count')], {
+        error: (issue) => `must be a list of author names or an author count, ${got(issue.input)}`,
+      })
+      .nullish(),
+    // Accepted so records exported by this tool (count only) read back without loss.
+    authors_count: count('an author count').nullish(),
+    // The date is kept as written (first 10 characters), not shifted to UTC: a paper dated
+    // 2024-11-25 in its own time zone is listed on that day.
+    published: z
+      .string({ error: (issue) => `must be a date string like 2024-11-25, ${got(issue.input)}` })
+      .trim()
+      .refine(isCalendarDate, { error: (issue) => `must be a date like 2024-11-25 or an ISO datetime, ${got(issue.input)}` })
+      .transform((s) => s.slice(0, 10))
+      .nullish(),
+    upvotes: count('an upvote count').nullish(),
+    url: optionalUrl,
+    github_url: optionalUrl,
+    project_url: optionalUrl,
+  },
+  { error: (issue) => `a record must be a JSON object, ${got(issue.input)}` },
+);
+
+const KNOWN_FIELDS = new Set(Object.keys(jsonRecordSchema.shape));
+
+/**
+ * A union reports "invalid_union" with one issue list per branch. When the value has the type
+ * of exactly one branch (e.g. an array for `authors`), that branch's own issues are the useful
+ * ones (`authors.2: must be an author name`), so report those instead of the union summary.
+ */
+function flatten(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[] = []): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'invalid_union') {
+      const matching = issue.errors.filter((branch) => !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0));
+      if (matching.length === 1) {
+        problems.push(...flatten(matching[0]!, path));
+        continue;
+      }
+    }
+    problems.push({ field: path.length === 0 ? '(record)' : path.map(String).join('.'), reason: issue.message });
+  }
+  return problems;
+}
+
+/** Validate one JSON value and map it to a PaperRecord; unknown fields are kept in `extra`. */
+export function parseJsonRecord(value: unknown): JsonRecordResult {
+  const parsed = jsonRecordSchema.safeParse(value);
+  if (!parsed.success) return { ok: false, problems: flatten(parsed.error.issues) };
+  const data = parsed.data;
+
+  // fromEntries defines own properties, so even a "__proto__" key is kept as plain data.
+  const extra = Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([key]) => !KNOWN_FIELDS.has(key)));
+
+  const names = Array.isArray(data.authors) ? data.authors : null;
+  const counted = names?.length ?? (typeof data.authors === 'number' ? data.authors : null);
+  const declared = data.authors_count ?? null;
+  if (counted !== null && declared !== null && counted !== declared) {
+    return { ok: false, problems: [{ field: 'authors_count', reason: `is ${declared} but authors says ${counted}` }] };
+  }
+
+  const built = buildRecord({
+    id: data.id ?? null,
+    title: data.title,
+    abstract: data.abstract,
+    authors: names,
+    authors_count: counted ?? declared,
+    published: data.published ?? null,
+    upvotes: data.upvotes ?? null,
+    url: data.url ?? null,
+    github_url: data.github_url ?? null,
+    project_url: data.project_url ?? null,
+    extra,
+  });
+  return built.ok ? { ok: true, record: built.record } : { ok: false, problems: [{ field: built.field, reason: built.reason }] };
+}
