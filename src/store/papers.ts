@@ -1,0 +1,147 @@
+// The papers table: metadata, content hashes, stored vectors, and the paper id ↔ HNSW label
+// mapping (the table's integer key), all written in the caller's transaction.
+import type { PaperRecord } from '../sources/record.ts';
+import type { Db } from './database.ts';
+import { blobToVector, vectorToBlob } from './vector-codec.ts';
+
+export interface PaperHashes {
+  /** Hash of the embedded text: when it changes the vector must be recomputed. */
+  content: string;
+  /** Hash of the whole record: when only it changes, metadata is updated in place. */
+  record: string;
+}
+
+export interface PaperState {
+  label: number;
+  contentHash: string;
+  recordHash: string;
+}
+
+interface PaperRow {
+  label: number;
+  id: string;
+  title: string;
+  abstract: string;
+  authors: string | null;
+  authors_count: number | null;
+  published: string | null;
+  upvotes: number | null;
+  url: string | null;
+  github_url: string | null;
+  project_url: string | null;
+  extra: string;
+}
+
+const PAPER_COLUMNS = 'label, id, title, abstract, authors, authors_count, published, upvotes, url, github_url, project_url, extra';
+
+export class PaperTable {
+  private readonly statements;
+
+  constructor(private readonly db: Db) {
+    this.statements = {
+      state: db.prepare<[string], { label: number; content_hash: string; record_hash: string }>(
+        'SELECT label, content_hash, record_hash FROM papers WHERE id = ?',
+      ),
+      insert: db.prepare(
+        `INSERT INTO papers (id, title, abstract, authors, authors_count, published, upvotes, url, github_url, project_url, extra,
+                             content_hash, record_hash, vector, updated_at)
+         VALUES (@id, @title, @abstract, @authors, @authors_count, @published, @upvotes, @url, @github_url, @project_url, @extra,
+                 @content_hash, @record_hash, @vector, @updated_at)`,
+      ),
+      update: db.prepare(
+        `UPDATE papers SET title = @title, abstract = @abstract, authors = @authors, authors_count = @authors_count,
+                published = @published, upvotes = @upvotes, url = @url, github_url = @github_url, project_url = @project_url,
+                extra = @extra, content_hash = @content_hash, record_hash = @record_hash,
+                vector = COALESCE(@vector, vector), updated_at = @updated_at
+         WHERE id = @id`,
+      ),
+      byId: db.prepare<[string], PaperRow>(`SELECT ${PAPER_COLUMNS} FROM papers WHERE id = ?`),
+      // One query per page of results: labels travel as a JSON array parameter.
+      byLabels: db.prepare<[string], PaperRow>(`SELECT ${PAPER_COLUMNS} FROM papers WHERE label IN (SELECT value FROM json_each(?))`),
+      vectorById: db.prepare<[string], { label: number; vector: Buffer | null }>('SELECT label, vector FROM papers WHERE id = ?'),
+      vectors: db.prepare<[], { label: number; vector: Buffer }>('SELECT label, vector FROM papers WHERE vector IS NOT NULL ORDER BY label'),
+      count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM papers'),
+      countWithVectors: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM papers WHERE vector IS NOT NULL'),
+    };
+  }
+
+  state(id: string): PaperState | undefined {
+    const row = this.statements.state.get(id);
+    return row && { label: row.label, contentHash: row.content_hash, recordHash: row.record_hash };
+  }
+
+  /** Inserts a new paper and returns the label allocated to it. */
+  insert(record: PaperRecord, hashes: PaperHashes, vector: Float32Array | null): number {
+    const result = this.statements.insert.run(toParams(record, hashes, vector));
+    return Number(result.lastInsertRowid);
+  }
+
+  /** Replaces a paper's fields; a null vector keeps the stored one (metadata-only change). */
+  update(record: PaperRecord, hashes: PaperHashes, vector: Float32Array | null): void {
+    this.statements.update.run(toParams(record, hashes, vector));
+  }
+
+  get(id: string): PaperRecord | undefined {
+    const row = this.statements.byId.get(id);
+    return row && fromRow(row);
+  }
+
+  /** Papers for the given labels, keyed by label (missing labels are simply absent). */
+  getByLabels(labels: readonly number[]): Map<number, PaperRecord> {
+    const rows = labels.length === 0 ? [] : this.statements.byLabels.all(JSON.stringify(labels));
+    return new Map(rows.map((row) => [row.label, fromRow(row)]));
+  }
+
+  vectorOf(id: string): { label: number; vector: Float32Array | null } | undefined {
+    const row = this.statements.vectorById.get(id);
+    return row && { label: row.label, vector: row.vector ? blobToVector(row.vector) : null };
+  }
+
+  *allVectors(): Generator<{ label: number; vector: Float32Array }> {
+    for (const row of this.statements.vectors.iterate()) yield { label: row.label, vector: blobToVector(row.vector) };
+  }
+
+  count(): number {
+    return this.statements.count.get()!.n;
+  }
+
+  countWithVectors(): number {
+    return this.statements.countWithVectors.get()!.n;
+  }
+}
+
+function toParams(record: PaperRecord, hashes: PaperHashes, vector: Float32Array | null) {
+  return {
+    id: record.id,
+    title: record.title,
+    abstract: record.abstract,
+    authors: record.authors ? JSON.stringify(record.authors) : null,
+    authors_count: record.authors_count,
+    published: record.published,
+    upvotes: record.upvotes,
+    url: record.url,
+    github_url: record.github_url,
+    project_url: record.project_url,
+    extra: JSON.stringify(record.extra),
+    content_hash: hashes.content,
+    record_hash: hashes.record,
+    vector: vector ? vectorToBlob(vector) : null,
+    updated_at: new Date().toISOString(),
+  };
+}
+
+function fromRow(row: PaperRow): PaperRecord {
+  return {
+    id: row.id,
+    title: row.title,
+    abstract: row.abstract,
+    authors: row.authors ? (JSON.parse(row.authors) as string[]) : null,
+    authors_count: row.authors_count,
+    published: row.published,
+    upvotes: row.upvotes,
+    url: row.url,
+    github_url: row.github_url,
+    project_url: row.project_url,
+    extra: JSON.parse(row.extra) as Record<string, unknown>,
+  };
+}
