@@ -1,0 +1,27 @@
+// Builds the Hono app from ready-made parts; reads no environment, so tests build it directly.
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { cors } from 'hono/cors';
+import type { SearchService } from '../search/search-service.ts';
+import { errorBody, handleError, validationError } from './errors.ts';
+import { registerHealth } from './routes/health.ts';
+import { registerPapers } from './routes/papers.ts';
+import { registerSearch } from './routes/search.ts';
+
+export interface AppDeps {
+  search: SearchService;
+}
+
+export function createApp({ search }: AppDeps): OpenAPIHono {
+  const app = new OpenAPIHono({
+    defaultHook: (result, c) => {
+      if (!result.success) return validationError(result.error, result.target, c);
+    },
+  });
+  app.use('*', cors());
+  registerSearch(app, search);
+  registerPapers(app, search);
+  registerHealth(app, search);
+  app.notFound((c) => c.json(errorBody('NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404));
+  app.onError(handleError);
+  return app;
+}

@@ -1,0 +1,67 @@
+// Reads every PAPERSEEK_* setting (and PORT/HOST) from the environment, validated with zod.
+// Only entry points call loadConfig; everything else receives plain options.
+import { z } from 'zod';
+import type { EmbeddingSpec } from './embed/embedder.ts';
+import { DEFAULT_MODEL, findPreset } from './embed/presets.ts';
+import { AppError } from './errors.ts';
+import type { HnswParams } from './store/vector-index.ts';
+
+const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+const positiveInt = z.coerce.number().int().positive();
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().optional(),
+  PAPERSEEK_DATA_DIR: z.string().default('data/index'),
+  PAPERSEEK_MODEL: z.string().default(DEFAULT_MODEL),
+  PAPERSEEK_MODEL_DIR: z.string().optional(),
+  PAPERSEEK_CACHE_DIR: z.string().optional(),
+  PAPERSEEK_DTYPE: z.enum(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4']).default('q8'),
+  PAPERSEEK_POOLING: z.enum(['mean', 'cls']).optional(),
+  PAPERSEEK_NORMALIZE: flag.optional(),
+  PAPERSEEK_QUERY_PREFIX: z.string().optional(),
+  PAPERSEEK_PASSAGE_PREFIX: z.string().optional(),
+  PAPERSEEK_BATCH_SIZE: positiveInt.max(1024).default(16),
+  PAPERSEEK_THREADS: positiveInt.max(256).optional(),
+  PAPERSEEK_HNSW_M: positiveInt.min(2).max(128).default(16),
+  PAPERSEEK_HNSW_EF_CONSTRUCTION: positiveInt.max(4096).default(200),
+  PAPERSEEK_HNSW_EF: positiveInt.max(4096).default(64),
+});
+
+export interface AppConfig {
+  port: number;
+  host: string | undefined;
+  dataDir: string;
+  embedding: EmbeddingSpec & { modelDir?: string; cacheDir?: string; batchSize: number; threads?: number };
+  hnsw: HnswParams;
+}
+
+export function loadConfig(environment: NodeJS.ProcessEnv): AppConfig {
+  // An empty variable means "not set", as in most shells' `VAR= cmd`.
+  const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new AppError('BAD_CONFIG', `Invalid configuration: ${problems.join('; ')}`, problems);
+  }
+  const env = parsed.data;
+  const preset = findPreset(env.PAPERSEEK_MODEL);
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    dataDir: env.PAPERSEEK_DATA_DIR,
+    embedding: {
+      model: preset?.model ?? env.PAPERSEEK_MODEL,
+      dtype: env.PAPERSEEK_DTYPE,
+      pooling: env.PAPERSEEK_POOLING ?? preset?.pooling ?? 'mean',
+      normalize: env.PAPERSEEK_NORMALIZE ?? preset?.normalize ?? true,
+      queryPrefix: env.PAPERSEEK_QUERY_PREFIX ?? preset?.queryPrefix ?? '',
+      passagePrefix: env.PAPERSEEK_PASSAGE_PREFIX ?? preset?.passagePrefix ?? '',
+      modelDir: env.PAPERSEEK_MODEL_DIR,
+      cacheDir: env.PAPERSEEK_CACHE_DIR,
+      batchSize: env.PAPERSEEK_BATCH_SIZE,
+      threads: env.PAPERSEEK_THREADS,
+    },
+    hnsw: { M: env.PAPERSEEK_HNSW_M, efConstruction: env.PAPERSEEK_HNSW_EF_CONSTRUCTION, ef: env.PAPERSEEK_HNSW_EF },
+  };
+}
