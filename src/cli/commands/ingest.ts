@@ -1,0 +1,36 @@
+// `paperseek ingest <files…>`: read sources, report bad records, embed and store the rest,
+// and end with a summary (read / added / updated / unchanged / skipped).
+import type { Embedder } from '../../embed/embedder.ts';
+import { ingestRecords, type IngestCounts } from '../../ingest/ingest.ts';
+import { readSources } from '../../sources/index.ts';
+import type { ReadOptions } from '../../sources/record.ts';
+import type { PaperStore } from '../../store/paper-store.ts';
+import { createProgress } from '../progress.ts';
+
+export interface IngestSummary extends IngestCounts {
+  read: number;
+  skipped: number;
+}
+
+export async function ingestFiles(
+  files: readonly string[],
+  options: ReadOptions,
+  store: PaperStore,
+  embedder: Embedder,
+  log: (line: string) => void = (line) => console.error(line),
+): Promise<IngestSummary> {
+  const { records, problems, notes } = await readSources([...files], options);
+  for (const problem of problems) log(`skipped ${problem.file}:${problem.line} ${problem.field}: ${problem.reason}`);
+  for (const note of notes) log(`note: ${note}`);
+  const progress = createProgress('embedding');
+  const counts = await ingestRecords(records, store, embedder, {
+    onProgress: ({ done, total }) => total > 0 && progress.update(done, total),
+  });
+  progress.finish();
+  const summary = { read: records.length + problems.length, ...counts, skipped: problems.length };
+  log(formatSummary(summary));
+  return summary;
+}
+
+export const formatSummary = (s: IngestSummary): string =>
+  `ingest done: read ${s.read}, added ${s.added}, updated ${s.updated}, unchanged ${s.unchanged}, skipped ${s.skipped}`;
