@@ -1,0 +1,218 @@
+// Every endpoint through real HTTP, on the sample ingested with the generated lexical model.
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/api/app.ts';
+import type { Embedder } from '../../src/embed/embedder.ts';
+import { AppError } from '../../src/errors.ts';
+import { ingestRecords } from '../../src/ingest/ingest.ts';
+import { SearchService } from '../../src/search/search-service.ts';
+import { readSource } from '../../src/sources/index.ts';
+import type { PaperStore } from '../../src/store/paper-store.ts';
+import { openTestStore, SAMPLE_FILE, tempDir, testEmbedder } from '../support/fixtures.ts';
+
+interface Result {
+  id: string;
+  title: string;
+  score: number;
+  abstract: string;
+  published: string | null;
+  upvotes: number | null;
+  authors_count: number | null;
+  github_url: string | null;
+  project_url: string | null;
+}
+
+const dir = tempDir();
+let store: PaperStore;
+let embedder: Embedder;
+let server: ServerType;
+let base: string;
+
+function listen(search: SearchService): Promise<{ server: ServerType; base: string }> {
+  return new Promise((resolve) => {
+    const started = serve({ fetch: createApp({ search }).fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
+      resolve({ server: started, base: `http://127.0.0.1:${info.port}` }),
+    );
+  });
+}
+
+async function get(path: string, init?: RequestInit) {
+  const response = await fetch(base + path, init);
+  return { status: response.status, headers: response.headers, body: (await response.json()) as any };
+}
+
+beforeAll(async () => {
+  embedder = await testEmbedder('lexical');
+  store = openTestStore(dir.path);
+  const { records } = await readSource(SAMPLE_FILE, { capturedYear: 2025 });
+  await ingestRecords(records, store, embedder);
+  ({ server, base } = await listen(new SearchService(store, { embedder })));
+});
+
+afterAll(async () => {
+  server?.close();
+  store?.close();
+  await embedder?.dispose();
+  dir.remove();
+});
+
+describe('GET /search', () => {
+  it('returns the documented shape, best first, with k results', async () => {
+    const { status, body } = await get('/search?q=disentanglement%20in%20diffusion&k=5');
+    expect(status).toBe(200);
+    expect(body.query).toBe('disentanglement in diffusion');
+    expect(typeof body.took_ms).toBe('number');
+    expect(body.results).toHaveLength(5);
+    const scores = body.results.map((r: Result) => r.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(Object.keys(body.results[0]).sort()).toEqual(
+      ['abstract', 'authors_count', 'github_url', 'id', 'project_url', 'published', 'score', 'title', 'upvotes'].sort(),
+    );
+  });
+
+  it('ranks papers containing "disentanglement" and "diffusion" above papers containing neither', async () => {
+    const { body } = await get('/search?q=disentanglement%20diffusion&k=100');
+    expect(body.results).toHaveLength(68);
+    const text = (r: Result) => `${r.title} ${r.abstract}`.toLowerCase();
+    const both = (r: Result) => text(r).includes('disentanglement') && text(r).includes('diffusion');
+    const neither = (r: Result) => !text(r).includes('disentangle') && !text(r).includes('diffusion');
+    const ranks = body.results.map((r: Result, rank: number) => ({ rank, both: both(r), neither: neither(r) }));
+    const worstBoth = Math.max(...ranks.filter((r: any) => r.both).map((r: any) => r.rank));
+    const bestNeither = Math.min(...ranks.filter((r: any) => r.neither).map((r: any) => r.rank));
+    expect(ranks.filter((r: any) => r.both).length).toBeGreaterThanOrEqual(3);
+    expect(worstBoth).toBeLessThan(bestNeither);
+    expect(both(body.results[0])).toBe(true);
+  });
+
+  it('defaults k to 10 and caps at the number of papers', async () => {
+    expect((await get('/search?q=diffusion')).body.results).toHaveLength(10);
+    expect((await get('/search?q=diffusion&k=100')).body.results).toHaveLength(68);
+  });
+
+  it.each([
+    ['k=0', 'k'],
+    ['k=101', 'k'],
+    ['k=abc', 'k'],
+    ['k=2.5', 'k'],
+    ['k=-1', 'k'],
+  ])('rejects %s with 400 naming the field', async (param, field) => {
+    const { status, body } = await get(`/search?q=diffusion&${param}`);
+    expect(status).toBe(400);
+    expect(body.error.code).toBe('BAD_REQUEST');
+    expect(body.error.details[0].field).toBe(field);
+    expect(body.error.details[0].reason).toMatch(/\w/);
+  });
+
+  it('rejects a missing, blank or oversized q with 400', async () => {
+    for (const path of ['/search', '/search?q=', '/search?q=%20%20%20', `/search?q=${'a'.repeat(1001)}`]) {
+      const { status, body } = await get(path);
+      expect(status, path).toBe(400);
+      expect(body.error.details[0].field).toBe('q');
+    }
+  });
+
+  it('treats malformed percent-encoding and odd unicode as text, never a 500', async () => {
+    for (const q of ['%E0%A4%A', '%', '%F0%9F%98%80', '%00', 'a%2Bb%26c', '%EF%BF%BF', 'NEAR(%22', "'%3B DROP TABLE papers;--"]) {
+      const { status } = await get(`/search?q=${q}`);
+      expect([200, 400], q).toContain(status);
+    }
+    expect((await get('/health')).body.papers).toBe(68);
+  });
+
+  it('allows browser UIs on other origins (CORS)', async () => {
+    const { headers } = await get('/search?q=diffusion', { headers: { Origin: 'http://example.test' } });
+    expect(headers.get('access-control-allow-origin')).toBe('*');
+    const preflight = await fetch(`${base}/search`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://example.test', 'Access-Control-Request-Method': 'GET' },
+    });
+    expect(preflight.status).toBe(204);
+  });
+});
+
+describe('GET /papers/:id', () => {
+  it('returns the whole paper', async () => {
+    const { status, body } = await get('/papers/factorized-visual-tokenization-and-generation');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      id: 'factorized-visual-tokenization-and-generation',
+      title: 'Factorized Visual Tokenization and Generation',
+      authors_count: 7,
+      published: '2024-11-25',
+      upvotes: 2,
+      project_url: 'https://showlab.github.io/FQGAN',
+      github_url: null,
+    });
+    expect(body.abstract).toMatch(/^Visual tokenizers are fundamental/);
+  });
+
+  it('answers 404 with a JSON error for an unknown id', async () => {
+    const { status, body } = await get('/papers/no-such-paper');
+    expect(status).toBe(404);
+    expect(body.error).toMatchObject({ code: 'NOT_FOUND' });
+    expect(body.error.message).toContain('no-such-paper');
+  });
+});
+
+describe('GET /papers/:id/similar', () => {
+  const id = 'disenbooth-identity-preserving-disentangled-tuning-for-subject-driven-text-to-im';
+
+  it('returns the nearest papers and never the paper itself', async () => {
+    const { status, body } = await get(`/papers/${id}/similar?k=5`);
+    expect(status).toBe(200);
+    expect(body.id).toBe(id);
+    expect(body.results).toHaveLength(5);
+    expect(body.results.map((r: Result) => r.id)).not.toContain(id);
+    const scores = body.results.map((r: Result) => r.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  });
+
+  it('with k above the corpus size returns every other paper exactly once', async () => {
+    const { body } = await get(`/papers/${id}/similar?k=100`);
+    const ids = body.results.map((r: Result) => r.id);
+    expect(ids).toHaveLength(67);
+    expect(new Set(ids).size).toBe(67);
+    expect(ids).not.toContain(id);
+  });
+
+  it('answers 404 for an unknown id and 400 for a bad k', async () => {
+    expect((await get('/papers/nope/similar')).status).toBe(404);
+    const bad = await get(`/papers/${id}/similar?k=1000`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].field).toBe('k');
+  });
+});
+
+describe('GET /health and unknown routes', () => {
+  it('reports status, paper count, model id and dims', async () => {
+    const { status, body } = await get('/health');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ status: 'ok', papers: 68, model: { id: 'lexical', dims: embedder.dims, ready: true, error: null } });
+  });
+
+  it('answers unknown routes and methods with a JSON 404', async () => {
+    const { status, body } = await get('/nope');
+    expect(status).toBe(404);
+    expect(body.error.code).toBe('NOT_FOUND');
+    expect((await get('/search?q=x', { method: 'POST' })).status).toBe(404);
+  });
+});
+
+describe('without a model', () => {
+  it('answers /search with 503 and the reason, while stored-vector routes keep working', async () => {
+    const reason = new AppError('MODEL_UNAVAILABLE', 'Embedding model "x" could not be loaded from the local folder /m/x: missing');
+    const degraded = await listen(new SearchService(store, { error: reason }));
+    try {
+      const search = await fetch(`${degraded.base}/search?q=diffusion`);
+      expect(search.status).toBe(503);
+      expect(((await search.json()) as any).error).toMatchObject({ code: 'MODEL_UNAVAILABLE', message: reason.message });
+      const similar = await fetch(`${degraded.base}/papers/factorized-visual-tokenization-and-generation/similar?k=3`);
+      expect(similar.status).toBe(200);
+      const health = (await (await fetch(`${degraded.base}/health`)).json()) as any;
+      expect(health).toMatchObject({ status: 'degraded', papers: 68, model: { ready: false, error: reason.message } });
+    } finally {
+      degraded.server.close();
+    }
+  });
+});

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
+import { AppError } from '../src/errors.ts';
+
+describe('loadConfig', () => {
+  it('has sane defaults: gte-small, q8, mean pooling, port 3000, data/index', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3000, dataDir: 'data/index', hnsw: { M: 16, efConstruction: 200, ef: 64 } });
+    expect(config.embedding).toMatchObject({ model: 'Supabase/gte-small', dtype: 'q8', pooling: 'mean', normalize: true, queryPrefix: '' });
+  });
+
+  it('applies presets by short name, and explicit settings override them', () => {
+    expect(loadConfig({ PAPERSEEK_MODEL: 'e5-small-v2' }).embedding).toMatchObject({
+      model: 'Xenova/e5-small-v2', queryPrefix: 'query: ', passagePrefix: 'passage: ',
+    });
+    expect(loadConfig({ PAPERSEEK_MODEL: 'bge-small-en-v1.5' }).embedding.pooling).toBe('cls');
+    expect(loadConfig({ PAPERSEEK_MODEL: 'bge-small-en-v1.5', PAPERSEEK_POOLING: 'mean' }).embedding.pooling).toBe('mean');
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', PAPERSEEK_MODEL_DIR: '' })).toMatchObject({ port: 3000, embedding: { modelDir: undefined } });
+  });
+
+  it('rejects bad values naming the variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrowError(AppError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrowError(/PORT/);
+    expect(() => loadConfig({ PAPERSEEK_DTYPE: 'fp64' })).toThrowError(/PAPERSEEK_DTYPE/);
+  });
+});

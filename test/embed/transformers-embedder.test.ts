@@ -1,0 +1,87 @@
+// The product embedder on generated models: order-preserving batching, prefixes, dtypes, and
+// an actionable error when a model cannot be loaded.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import type { Embedder } from '../../src/embed/embedder.ts';
+import { TransformersEmbedder } from '../../src/embed/transformers-embedder.ts';
+import { AppError } from '../../src/errors.ts';
+import { testEmbedder } from '../support/fixtures.ts';
+
+const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, value, i) => sum + value * b[i]!, 0);
+
+const texts = [
+  'Disentanglement in diffusion models for controllable image generation.',
+  'Short.',
+  'Quantization noise in neural architecture search for super resolution, with entropy regularization and a long tail of words to pad the sentence out.',
+  'Graph variational autoencoders for multimodal recommendation.',
+  'Source-free domain adaptation through the lens of data augmentation.',
+];
+
+let lexical: Embedder;
+beforeAll(async () => {
+  lexical = await testEmbedder('lexical');
+});
+afterAll(() => lexical.dispose());
+
+describe('TransformersEmbedder', () => {
+  it('reports the model dims and a token limit', () => {
+    expect(lexical.dims).toBeGreaterThan(0);
+    expect(lexical.maxTokens).toBeGreaterThan(0);
+    expect(lexical.maxTokens).toBeLessThanOrEqual(512);
+  });
+
+  it('returns unit vectors in input order whatever the batching', async () => {
+    const batched = await lexical.embed(texts, 'passage');
+    const single = await Promise.all(texts.map(async (text) => (await lexical.embed([text], 'passage'))[0]!));
+    expect(batched).toHaveLength(texts.length);
+    batched.forEach((vector, i) => {
+      expect(vector).toHaveLength(lexical.dims);
+      expect(cosine(vector, vector)).toBeCloseTo(1, 4);
+      expect(cosine(vector, single[i]!)).toBeGreaterThan(0.999);
+    });
+  });
+
+  it('reports progress per batch up to the number of texts', async () => {
+    const seen: number[] = [];
+    await lexical.embed(texts, 'passage', (done) => seen.push(done));
+    expect(seen.at(-1)).toBe(texts.length);
+  });
+
+  it('applies the query prefix to queries only', async () => {
+    const prefixed = await testEmbedder('lexical', { queryPrefix: 'zymurgy xylophone: ' });
+    const [asQuery] = await prefixed.embed([texts[0]!], 'query');
+    const [asPassage] = await prefixed.embed([texts[0]!], 'passage');
+    expect(cosine(asQuery!, asPassage!)).toBeLessThan(0.99);
+    expect(cosine(asPassage!, (await lexical.embed([texts[0]!], 'passage'))[0]!)).toBeGreaterThan(0.999);
+    await prefixed.dispose();
+  });
+
+  it('runs fp32 and q8 weights of the same model to nearly the same vectors', async () => {
+    const fp32 = await testEmbedder('lexical', { dtype: 'fp32' });
+    const [a] = await fp32.embed([texts[2]!], 'passage');
+    const [b] = await lexical.embed([texts[2]!], 'passage');
+    expect(cosine(a!, b!)).toBeGreaterThan(0.99);
+    await fp32.dispose();
+  });
+
+  it('runs a real multi-layer BERT (tiny) end to end', async () => {
+    const tiny = await testEmbedder('tiny');
+    const vectors = await tiny.embed(texts, 'passage');
+    expect(vectors.every((v) => v.length === tiny.dims && v.every(Number.isFinite))).toBe(true);
+    await tiny.dispose();
+  });
+
+  it('names the model, where it looked and what to do when a model cannot be loaded', async () => {
+    const modelsDir = inject('modelsDir');
+    const attempt = TransformersEmbedder.create({
+      model: 'no-such-model', modelDir: modelsDir, dtype: 'q8', pooling: 'mean', normalize: true,
+      queryPrefix: '', passagePrefix: '', batchSize: 8,
+    });
+    const error = await attempt.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('MODEL_UNAVAILABLE');
+    expect((error as AppError).message).toContain('"no-such-model"');
+    expect((error as AppError).message).toContain(path.join(modelsDir, 'no-such-model'));
+    expect((error as AppError).message).toContain('npm run test-model');
+  });
+});

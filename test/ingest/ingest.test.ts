@@ -1,0 +1,80 @@
+// Ingest: idempotence, re-embedding only what changed, and progress reporting.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ingestRecords, type IngestProgress } from '../../src/ingest/ingest.ts';
+import { SearchService } from '../../src/search/search-service.ts';
+import { readSource } from '../../src/sources/index.ts';
+import type { PaperRecord } from '../../src/sources/record.ts';
+import { CountingEmbedder } from '../support/counting-embedder.ts';
+import { openTestStore, SAMPLE_FILE, tempDir, testEmbedder } from '../support/fixtures.ts';
+
+let embedder: CountingEmbedder;
+let sample: PaperRecord[];
+
+beforeAll(async () => {
+  embedder = new CountingEmbedder(await testEmbedder('lexical'));
+  sample = (await readSource(SAMPLE_FILE, { capturedYear: 2025 })).records;
+});
+afterAll(() => embedder.dispose());
+beforeEach(() => {
+  embedder.embedded = 0;
+});
+
+describe('ingestRecords', () => {
+  it('adds every paper once, and a second run adds and embeds nothing', async () => {
+    const dir = tempDir();
+    const store = openTestStore(dir.path);
+    expect(await ingestRecords(sample, store, embedder)).toEqual({ added: 68, updated: 0, unchanged: 0 });
+    expect(embedder.embedded).toBe(68);
+    embedder.embedded = 0;
+    expect(await ingestRecords(sample, store, embedder)).toEqual({ added: 0, updated: 0, unchanged: 68 });
+    expect(embedder.embedded).toBe(0);
+    expect(store.count()).toBe(68);
+    store.close();
+    dir.remove();
+  });
+
+  it('re-embeds a changed abstract and replaces the old vector', async () => {
+    const dir = tempDir();
+    const store = openTestStore(dir.path);
+    await ingestRecords(sample, store, embedder);
+    const target = sample[10]!;
+    const changed = { ...target, abstract: 'Zymurgy and xylophone acoustics of fermentation vessels, revisited.' };
+    embedder.embedded = 0;
+    const counts = await ingestRecords(sample.map((r) => (r.id === target.id ? changed : r)), store, embedder);
+    expect(counts).toEqual({ added: 0, updated: 1, unchanged: 67 });
+    expect(embedder.embedded).toBe(1);
+    expect(store.get(target.id)?.abstract).toBe(changed.abstract);
+    const search = new SearchService(store, { embedder });
+    const hits = await search.search('zymurgy xylophone fermentation', 68);
+    expect(hits).toHaveLength(68); // replaced in place: no stale duplicate of the old vector
+    expect(hits[0]!.paper.id).toBe(target.id);
+    store.close();
+    dir.remove();
+  });
+
+  it('updates metadata-only changes in place without embedding', async () => {
+    const dir = tempDir();
+    const store = openTestStore(dir.path);
+    await ingestRecords(sample, store, embedder);
+    const target = sample[0]!;
+    embedder.embedded = 0;
+    const counts = await ingestRecords([{ ...target, upvotes: 999 }], store, embedder);
+    expect(counts).toEqual({ added: 0, updated: 1, unchanged: 0 });
+    expect(embedder.embedded).toBe(0);
+    expect(store.get(target.id)?.upvotes).toBe(999);
+    store.close();
+    dir.remove();
+  });
+
+  it('reports progress up to the number of papers embedded', async () => {
+    const dir = tempDir();
+    const store = openTestStore(dir.path);
+    const seen: IngestProgress[] = [];
+    await ingestRecords(sample, store, embedder, { chunkSize: 20, onProgress: (p) => seen.push(p) });
+    expect(seen.at(-1)).toEqual({ done: 68, total: 68 });
+    const done = seen.map((p) => p.done);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    store.close();
+    dir.remove();
+  });
+});

@@ -1,0 +1,85 @@
+// The store on disk: persistence, rebuilding the HNSW file from SQLite, and refusing vectors
+// from a different model.
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../src/errors.ts';
+import { PaperStore, type IndexSpec } from '../../src/store/paper-store.ts';
+import { normalizeInPlace } from '../../src/embed/pooling.ts';
+import type { PaperRecord } from '../../src/sources/record.ts';
+import { HNSW, tempDir } from '../support/fixtures.ts';
+
+const spec: IndexSpec = { model: 'm', dtype: 'q8', pooling: 'mean', normalize: true, queryPrefix: '', passagePrefix: '', dims: 8 };
+
+const record = (id: string): PaperRecord => ({
+  id, title: `Title ${id}`, abstract: `Abstract ${id}`, authors: null, authors_count: null, published: null,
+  upvotes: null, url: null, github_url: null, project_url: null, extra: {},
+});
+
+/** Unit vector along axis `i` plus a little of axis `i+1`, so neighbours are predictable. */
+const vector = (i: number) => {
+  const v = new Float32Array(8);
+  v[i % 8] = 1;
+  v[(i + 1) % 8] = 0.1;
+  return normalizeInPlace(v);
+};
+
+function filledStore(dir: string, log?: (line: string) => void): PaperStore {
+  const store = PaperStore.open({ dataDir: dir, hnsw: HNSW, log });
+  store.bind(spec);
+  store.write([0, 1, 2, 3].map((i) => ({ record: record(`p${i}`), hashes: { content: `c${i}`, record: `r${i}` }, vector: vector(i) })));
+  store.save();
+  return store;
+}
+
+describe('PaperStore', () => {
+  it('persists papers, vectors and spec across reopen', () => {
+    const dir = tempDir();
+    filledStore(dir.path).close();
+    const reopened = PaperStore.open({ dataDir: dir.path, hnsw: HNSW });
+    expect(reopened.count()).toBe(4);
+    expect(reopened.spec).toEqual(spec);
+    expect(reopened.get('p2')?.title).toBe('Title p2');
+    const [first] = reopened.nearest(vector(2), 1);
+    expect(reopened.hydrate([first!])[0]!.paper.id).toBe('p2');
+    reopened.close();
+    dir.remove();
+  });
+
+  it('rebuilds a missing HNSW file from the vectors in SQLite, and says so', () => {
+    const dir = tempDir();
+    filledStore(dir.path).close();
+    rmSync(path.join(dir.path, 'papers.hnsw'));
+    const lines: string[] = [];
+    const reopened = PaperStore.open({ dataDir: dir.path, hnsw: HNSW, log: (line) => lines.push(line) });
+    expect(lines.join('\n')).toMatch(/rebuilding/);
+    expect(existsSync(path.join(dir.path, 'papers.hnsw'))).toBe(true);
+    expect(reopened.nearest(vector(3), 4).map(([, score]) => score)[0]).toBeCloseTo(1, 5);
+    reopened.close();
+    dir.remove();
+  });
+
+  it('refuses to bind a model with other dimensions or another model id, naming both', () => {
+    const dir = tempDir();
+    const store = filledStore(dir.path);
+    const attempt = (other: Partial<IndexSpec>) => () => store.bind({ ...spec, ...other });
+    expect(attempt({ dims: 16 })).toThrowError(AppError);
+    expect(attempt({ dims: 16 })).toThrowError(/dims=8.*dims=16/s);
+    expect(attempt({ model: 'other' })).toThrowError(/model="m".*model="other"/s);
+    expect(attempt({ pooling: 'cls' })).toThrowError(/pooling/);
+    expect(attempt({ dtype: 'fp32' })).not.toThrow();
+    store.close();
+    dir.remove();
+  });
+
+  it('never reuses a label, so an updated paper keeps one index entry', () => {
+    const dir = tempDir();
+    const store = filledStore(dir.path);
+    store.write([{ record: record('p1'), hashes: { content: 'new', record: 'new' }, vector: vector(5) }]);
+    const all = store.nearest(vector(5), 10);
+    expect(all).toHaveLength(4);
+    expect(store.hydrate(all.slice(0, 1))[0]!.paper.id).toBe('p1');
+    store.close();
+    dir.remove();
+  });
+});
