@@ -2,10 +2,12 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
 import type { SearchService } from '../search/search-service.ts';
+import { registerDocs } from './docs.ts';
 import { errorBody, handleError, validationError } from './errors.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerPapers } from './routes/papers.ts';
 import { registerSearch } from './routes/search.ts';
+import { registerUi } from './ui.ts';
 
 export interface AppDeps {
   search: SearchService;
@@ -21,6 +23,8 @@ export function createApp({ search }: AppDeps): OpenAPIHono {
   registerSearch(app, search);
   registerPapers(app, search);
   registerHealth(app, search);
+  registerDocs(app);
+  registerUi(app);
   app.notFound((c) => c.json(errorBody('NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404));
   app.onError(handleError);
   return app;

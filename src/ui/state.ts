@@ -1,0 +1,95 @@
+// What the page shows, as plain data, and its two encodings: the page URL (shareable; the back
+// button walks through it) and the API request for one page of results. No DOM here.
+
+export const MODES = ['hybrid', 'semantic', 'keyword'] as const;
+export type Mode = (typeof MODES)[number];
+export const DEFAULT_MODE: Mode = 'hybrid';
+export const PAGE_SIZE = 10;
+
+export interface Filters {
+  /** Inclusive YYYY-MM-DD bounds; '' when unset. */
+  publishedFrom: string;
+  publishedTo: string;
+  /** A non-negative integer as text; '' when unset. */
+  minUpvotes: string;
+  hasCode: '' | 'true' | 'false';
+}
+
+export interface ViewState {
+  q: string;
+  mode: Mode;
+  filters: Filters;
+  /** Paper id whose similar papers are shown instead of search results; '' for a search. */
+  similar: string;
+}
+
+export const NO_FILTERS: Filters = { publishedFrom: '', publishedTo: '', minUpvotes: '', hasCode: '' };
+export const EMPTY_STATE: ViewState = { q: '', mode: DEFAULT_MODE, filters: NO_FILTERS, similar: '' };
+
+// URL parameters use the API's names, so a page URL reads like the request behind it.
+const FILTER_PARAMS = [
+  ['publishedFrom', 'published_from'],
+  ['publishedTo', 'published_to'],
+  ['minUpvotes', 'min_upvotes'],
+  ['hasCode', 'has_code'],
+] as const;
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const COUNT = /^\d{1,9}$/;
+
+/** Reads a page URL's query string; values that the API would reject are dropped. */
+export function parseState(search: string): ViewState {
+  const params = new URLSearchParams(search);
+  const get = (name: string) => (params.get(name) ?? '').trim();
+  const mode = get('mode');
+  const hasCode = get('has_code');
+  return {
+    q: params.get('q') ?? '',
+    mode: (MODES as readonly string[]).includes(mode) ? (mode as Mode) : DEFAULT_MODE,
+    filters: {
+      publishedFrom: DATE.test(get('published_from')) ? get('published_from') : '',
+      publishedTo: DATE.test(get('published_to')) ? get('published_to') : '',
+      minUpvotes: COUNT.test(get('min_upvotes')) ? String(Number(get('min_upvotes'))) : '',
+      hasCode: hasCode === 'true' || hasCode === 'false' ? hasCode : '',
+    },
+    similar: get('similar'),
+  };
+}
+
+/** The query string for a page URL ('' for the empty start page); defaults are left out. */
+export function stateToSearch(state: ViewState): string {
+  const params = new URLSearchParams();
+  if (state.q.trim()) params.set('q', state.q);
+  if (state.mode !== DEFAULT_MODE) params.set('mode', state.mode);
+  appendFilters(params, state.filters);
+  if (state.similar) params.set('similar', state.similar);
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/** The API path for one page of what `state` shows, or null when there is nothing to ask. */
+export function apiRequest(state: ViewState, offset: number, k = PAGE_SIZE): string | null {
+  const params = new URLSearchParams();
+  let path: string;
+  if (state.similar) {
+    path = `papers/${encodeURIComponent(state.similar)}/similar`;
+  } else if (state.q.trim()) {
+    path = 'search';
+    params.set('q', state.q.trim());
+    params.set('mode', state.mode);
+  } else {
+    return null;
+  }
+  params.set('k', String(k));
+  if (offset > 0) params.set('offset', String(offset));
+  appendFilters(params, state.filters);
+  return `${path}?${params}`;
+}
+
+export const hasFilters = (filters: Filters): boolean => FILTER_PARAMS.some(([key]) => filters[key] !== '');
+
+export const sameState = (a: ViewState, b: ViewState): boolean => stateToSearch(a) === stateToSearch(b);
+
+function appendFilters(params: URLSearchParams, filters: Filters): void {
+  for (const [key, name] of FILTER_PARAMS) if (filters[key] !== '') params.set(name, filters[key]);
+}

@@ -1,0 +1,61 @@
+// Launches Debian's Chromium through playwright-core (no downloaded browsers) with a fresh
+// profile, and records every request that leaves the server under test: the UI must work offline.
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { tempDir } from '../support/fixtures.ts';
+
+export const CHROMIUM = process.env.PAPERSEEK_CHROMIUM ?? '/usr/bin/chromium';
+export const OUTPUT_DIR = path.resolve('test-output');
+
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface Browser {
+  context: BrowserContext;
+  /** Requests to anything but `base` (blocked, and listed here so a test can assert there were none). */
+  external: string[];
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(base: string): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`No Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set PAPERSEEK_CHROMIUM).`);
+  }
+  const profile = tempDir('paperseek-chromium-');
+  // launchPersistentContext is how playwright takes a --user-data-dir; a fresh one per launch.
+  const context = await chromium.launchPersistentContext(profile.path, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1100, height: 900 },
+  });
+  const external: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(base) || url.startsWith('data:')) return route.continue();
+    external.push(url);
+    return route.abort('blockedbyclient');
+  });
+  return {
+    context,
+    external,
+    close: async () => {
+      await context.close();
+      profile.remove();
+    },
+  };
+}
+
+export function screenshotPath(name: string): string {
+  mkdirSync(OUTPUT_DIR, { recursive: true });
+  return path.join(OUTPUT_DIR, name);
+}

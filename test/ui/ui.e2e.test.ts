@@ -1,0 +1,194 @@
+// The web UI in headless Chromium against the real server (`paperseek serve` on the sample,
+// lexical test model): search as you type, similar papers, filters and modes, shareable URLs,
+// paging, keyboard navigation, empty and error states, and no request leaving the server.
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startServer } from '../support/cli.ts';
+import { tempDir } from '../support/fixtures.ts';
+import { launchBrowser, screenshotPath, type Browser } from './browser.ts';
+
+const dir = tempDir();
+let server: ChildProcess;
+let base: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  const started = await startServer({
+    PAPERSEEK_DATA_DIR: path.join(dir.path, 'index'),
+    PAPERSEEK_MODEL_DIR: inject('modelsDir'),
+    PAPERSEEK_MODEL: 'lexical',
+  });
+  server = started.child;
+  base = started.base;
+  browser = await launchBrowser(base);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  dir.remove();
+});
+
+async function openPage(search = ''): Promise<Page> {
+  const page = await browser.context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+  (page as Page & { problems: string[] }).problems = problems;
+  await page.goto(`${base}/${search}`);
+  return page;
+}
+
+// playwright-core has no auto-retrying assertions; vitest's expect.poll retries instead.
+const POLL = { timeout: 15_000, interval: 50 };
+const textOf = (locator: Locator) => expect.poll(() => locator.innerText(), POLL);
+const countOf = (locator: Locator) => expect.poll(() => locator.count(), POLL);
+const valueOf = (locator: Locator) => expect.poll(() => locator.inputValue(), POLL);
+const focused = (locator: Locator) => expect.poll(() => locator.evaluate((node) => node === document.activeElement), POLL).toBe(true);
+const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: POLL.timeout });
+
+const resultTitles = (page: Page) => page.locator('#results article h3').allInnerTexts();
+const status = (page: Page) => page.getByRole('status');
+const params = (page: Page) => new URL(page.url()).searchParams;
+
+describe('web UI', () => {
+  it('searches as you type, shows highlighted results with a score breakdown, and puts the query in the URL', async () => {
+    const page = await openPage();
+    await visible(page.getByRole('heading', { name: 'paperseek' }));
+    await page.getByRole('searchbox', { name: 'Search papers' }).pressSequentially('disentanglement diffusion', { delay: 20 });
+    // No Enter: the debounced search runs by itself.
+    await textOf(status(page)).toMatch(/Showing 10 of \d+ results for “disentanglement diffusion”/);
+    expect(params(page).get('q')).toBe('disentanglement diffusion');
+
+    const first = page.locator('#results article').first();
+    await textOf(first.locator('h3 mark').first()).toMatch(/disentangle|diffusion/i);
+    await visible(first.locator('.snippet mark').first());
+    const breakdown = first.getByRole('definition').first();
+    await visible(breakdown);
+    await textOf(first.locator('dl.scores')).toContain('Fused');
+    await textOf(first.locator('dl.scores')).toContain('Semantic');
+    await textOf(first.locator('dl.scores')).toContain('Keyword');
+    const titles = await resultTitles(page);
+    expect(titles).toHaveLength(10);
+    expect(titles[0]!.toLowerCase()).toMatch(/disentangl|diffusion/);
+
+    await page.screenshot({ path: screenshotPath('ui-search.png'), fullPage: false });
+
+    await page.getByRole('button', { name: 'More results' }).click();
+    await countOf(page.locator('#results article')).toBe(20);
+    expect(new Set(await resultTitles(page)).size).toBe(20);
+    expect((page as Page & { problems: string[] }).problems).toEqual([]);
+    await page.close();
+  });
+
+  it('opens "similar" for a paper, and the back button returns to the results', async () => {
+    const page = await openPage('?q=disentanglement+diffusion');
+    await countOf(page.locator('#results article')).toBe(10);
+    const first = page.locator('#results article').first();
+    const id = await first.getAttribute('data-id');
+    const title = (await first.locator('h3').innerText()).trim();
+    await first.getByRole('button', { name: 'Similar papers' }).click();
+
+    await visible(page.getByRole('heading', { name: `Papers similar to “${title}”` }));
+    await textOf(status(page)).toMatch(/Showing 10 of \d+ similar papers/);
+    expect(params(page).get('similar')).toBe(id);
+    const ids = await page.locator('#results article').evaluateAll((items) => items.map((item) => item.getAttribute('data-id')));
+    expect(ids).toHaveLength(10);
+    expect(ids).not.toContain(id);
+    await page.screenshot({ path: screenshotPath('ui-similar.png') });
+
+    await page.goBack();
+    await textOf(status(page)).toContain('results for “disentanglement diffusion”');
+    await expect.poll(() => page.locator('#results article').first().getAttribute('data-id'), POLL).toBe(id!);
+    expect(params(page).get('similar')).toBeNull();
+    await page.close();
+  });
+
+  it('applies a filter and a mode, and reloading the shared URL shows the same page', async () => {
+    const page = await openPage('?q=disentanglement');
+    await countOf(page.locator('#results article')).toBe(10);
+    await page.getByLabel('Code', { exact: true }).selectOption('true');
+    await page.getByRole('radio', { name: 'Keyword' }).check();
+    await textOf(status(page)).toContain('· keyword');
+    expect(params(page).get('has_code')).toBe('true');
+    expect(params(page).get('mode')).toBe('keyword');
+
+    const articles = page.locator('#results article');
+    const count = await articles.count();
+    expect(count).toBeGreaterThan(0);
+    // Every result passes the filter: it links its code.
+    for (let i = 0; i < count; i++) await visible(articles.nth(i).getByRole('link', { name: 'Code' }));
+    for (let i = 0; i < count; i++) expect(await articles.nth(i).locator('dl.scores').innerText()).not.toContain('Semantic');
+    const before = await resultTitles(page);
+    const url = page.url();
+
+    const shared = await browser.context.newPage();
+    await shared.goto(url);
+    await valueOf(shared.getByRole('searchbox', { name: 'Search papers' })).toBe('disentanglement');
+    expect(await shared.getByRole('radio', { name: 'Keyword' }).isChecked()).toBe(true);
+    await valueOf(shared.getByLabel('Code', { exact: true })).toBe('true');
+    await countOf(shared.locator('#results article')).toBe(count);
+    expect(await resultTitles(shared)).toEqual(before);
+
+    await shared.reload();
+    await countOf(shared.locator('#results article')).toBe(count);
+    expect(await resultTitles(shared)).toEqual(before);
+    await shared.close();
+    await page.close();
+  });
+
+  it('narrows results by date and upvotes', async () => {
+    const page = await openPage('?q=learning&mode=keyword&published_from=2024-01-01&min_upvotes=5');
+    await valueOf(page.getByLabel('From')).toBe('2024-01-01');
+    await valueOf(page.getByLabel('Min upvotes')).toBe('5');
+    await textOf(status(page)).toMatch(/Showing|No results/);
+    const dates = await page.locator('#results article time').evaluateAll((items) => items.map((item) => item.getAttribute('datetime')));
+    for (const date of dates) expect(date! >= '2024-01-01').toBe(true);
+    const upvotes = await page.locator('#results article .meta').allInnerTexts();
+    for (const line of upvotes) expect(Number(/(\d+) upvotes?/.exec(line)?.[1] ?? -1)).toBeGreaterThanOrEqual(5);
+    await page.close();
+  });
+
+  it('moves through results with the keyboard and opens similar papers with "s"', async () => {
+    const page = await openPage('?q=disentanglement+diffusion');
+    await countOf(page.locator('#results article')).toBe(10);
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('/');
+    await focused(page.getByRole('searchbox', { name: 'Search papers' }));
+    await page.keyboard.press('ArrowDown');
+    await focused(page.locator('#results article').nth(0));
+    await page.keyboard.press('ArrowDown');
+    await focused(page.locator('#results article').nth(1));
+    const second = await page.locator('#results article').nth(1).getAttribute('data-id');
+    await page.keyboard.press('s');
+    await visible(page.getByRole('heading', { name: /^Papers similar to/ }));
+    expect(params(page).get('similar')).toBe(second);
+    await page.keyboard.press('Escape');
+    await focused(page.getByRole('searchbox', { name: 'Search papers' }));
+    await page.close();
+  });
+
+  it('says so when nothing matches, and shows the server error when a search fails', async () => {
+    const page = await openPage('?q=zyxwvutsrq&mode=keyword');
+    await textOf(status(page)).toContain('No results for “zyxwvutsrq”');
+    await countOf(page.locator('#results article')).toBe(0);
+
+    await page.route('**/search?*', (route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'MODEL_UNAVAILABLE', message: 'Model "x" is not loaded.' } }) }),
+    );
+    await page.getByRole('searchbox', { name: 'Search papers' }).fill('diffusion');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await textOf(page.getByRole('alert')).toContain('Search failed: Model "x" is not loaded.');
+    await page.unroute('**/search?*');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('alert').waitFor({ state: 'hidden', timeout: POLL.timeout });
+    await countOf(page.locator('#results article')).toBe(10);
+    await page.close();
+  });
+
+  it('loads nothing from outside the server (works offline)', () => {
+    expect(browser.external).toEqual([]);
+  });
+});
