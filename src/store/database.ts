@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const SCHEMA_V1 = `
   CREATE TABLE meta (
@@ -33,6 +33,34 @@ const SCHEMA_V1 = `
   );
 `;
 
+// Keyword search: FTS5 over title + abstract, stored as an external-content table over papers
+// (no second copy of the text) and kept in sync by triggers, so every write path updates it.
+// Porter stemming so "disentangled" matches "disentanglement"; diacritics folded.
+const SCHEMA_V2 = `
+  CREATE VIRTUAL TABLE papers_fts USING fts5(
+    title, abstract,
+    content = 'papers', content_rowid = 'label',
+    tokenize = 'porter unicode61 remove_diacritics 2'
+  );
+  CREATE TRIGGER papers_fts_insert AFTER INSERT ON papers BEGIN
+    INSERT INTO papers_fts (rowid, title, abstract) VALUES (new.label, new.title, new.abstract);
+  END;
+  CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN
+    INSERT INTO papers_fts (papers_fts, rowid, title, abstract) VALUES ('delete', old.label, old.title, old.abstract);
+  END;
+  CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, abstract ON papers BEGIN
+    INSERT INTO papers_fts (papers_fts, rowid, title, abstract) VALUES ('delete', old.label, old.title, old.abstract);
+    INSERT INTO papers_fts (rowid, title, abstract) VALUES (new.label, new.title, new.abstract);
+  END;
+  INSERT INTO papers_fts (papers_fts) VALUES ('rebuild');
+  -- A title match counts twice an abstract match (BM25 field weights), as in BEIR's BM25 setups.
+  INSERT INTO papers_fts (papers_fts, rank) VALUES ('rank', 'bm25(2.0, 1.0)');
+  CREATE INDEX papers_published ON papers (published);
+  CREATE INDEX papers_upvotes ON papers (upvotes);
+`;
+
+const MIGRATIONS: readonly string[] = [SCHEMA_V1, SCHEMA_V2];
+
 export function openDatabase(file: string): Db {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -47,10 +75,9 @@ function migrate(db: Db): void {
   if (version > SCHEMA_VERSION) {
     throw new Error(`database schema version ${version} is newer than this paperseek (${SCHEMA_VERSION}); upgrade paperseek`);
   }
-  if (version < 1) {
-    db.transaction(() => {
-      db.exec(SCHEMA_V1);
-      db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    })();
-  }
+  if (version === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    for (let next = version; next < SCHEMA_VERSION; next++) db.exec(MIGRATIONS[next]!);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  })();
 }

@@ -6,6 +6,8 @@ import type { EmbeddingSpec } from '../embed/embedder.ts';
 import { AppError } from '../errors.ts';
 import type { PaperRecord } from '../sources/record.ts';
 import { openDatabase, type Db } from './database.ts';
+import type { PaperFilter } from './filters.ts';
+import { FullTextIndex } from './fulltext.ts';
 import { MetaTable } from './meta.ts';
 import { PaperTable, type PaperHashes, type PaperState } from './papers.ts';
 import { VectorIndex, type HnswParams, type Neighbour } from './vector-index.ts';
@@ -36,13 +38,16 @@ const VECTOR_DEFINING: readonly (keyof IndexSpec)[] = ['model', 'dims', 'pooling
 
 export class PaperStore {
   private index: VectorIndex | undefined;
+  readonly fulltext: FullTextIndex;
 
   private constructor(
     private readonly db: Db,
     private readonly meta: MetaTable,
     private readonly papers: PaperTable,
     private readonly options: StoreOptions,
-  ) {}
+  ) {
+    this.fulltext = new FullTextIndex(db);
+  }
 
   static open(options: StoreOptions): PaperStore {
     mkdirSync(options.dataDir, { recursive: true });
@@ -90,7 +95,6 @@ export class PaperStore {
 
   /** Writes a batch of papers in one transaction, then mirrors their vectors into the index. */
   write(batch: readonly PaperWrite[]): void {
-    const index = this.requireIndex();
     const labelled: [number, Float32Array][] = [];
     this.db.transaction(() => {
       for (const { record, hashes, vector } of batch) {
@@ -100,15 +104,43 @@ export class PaperStore {
         if (vector) labelled.push([label, vector]);
       }
     })();
+    if (labelled.length === 0) return;
+    const index = this.requireIndex();
+    for (const [label, vector] of labelled) index.upsert(label, vector);
+  }
+
+  /** Deletes papers (metadata, vector, keyword index entry); returns the ids that existed. */
+  delete(ids: readonly string[]): string[] {
+    const removed: { id: string; label: number; hadVector: boolean }[] = [];
+    this.db.transaction(() => {
+      for (const id of ids) {
+        const row = this.papers.delete(id);
+        if (row) removed.push({ id, ...row });
+      }
+    })();
+    for (const { label, hadVector } of removed) if (hadVector) this.index?.remove(label);
+    return removed.map((row) => row.id);
+  }
+
+  /** Gives stored papers their vectors (papers ingested while the model was unavailable). */
+  attachVectors(items: readonly { id: string; vector: Float32Array }[]): void {
+    const labelled: [number, Float32Array][] = [];
+    this.db.transaction(() => {
+      for (const { id, vector } of items) {
+        const label = this.papers.setVector(id, vector);
+        if (label !== undefined) labelled.push([label, vector]);
+      }
+    })();
+    const index = this.requireIndex();
     for (const [label, vector] of labelled) index.upsert(label, vector);
   }
 
   /** Persists the HNSW index (atomically) and the counts shown by /health. */
   save(): void {
-    const index = this.index;
-    if (!index) return;
-    index.save(path.join(this.options.dataDir, INDEX_FILE));
-    this.meta.set('hnsw', { M: this.options.hnsw.M, efConstruction: this.options.hnsw.efConstruction });
+    if (this.index) {
+      this.index.save(path.join(this.options.dataDir, INDEX_FILE));
+      this.meta.set('hnsw', { M: this.options.hnsw.M, efConstruction: this.options.hnsw.efConstruction });
+    }
     this.meta.set('count', this.papers.count());
   }
 
@@ -124,8 +156,31 @@ export class PaperStore {
     return this.papers.count();
   }
 
-  nearest(vector: Float32Array, k: number, filter?: (label: number) => boolean): Neighbour[] {
-    return this.index ? this.index.search(vector, k, filter) : [];
+  /** Papers that have a vector and pass `filter`. */
+  countWithVectors(filter?: PaperFilter): number {
+    return this.papers.countWithVectors(filter);
+  }
+
+  /** The subset of `labels` whose papers pass `filter`. */
+  labelsPassing(labels: readonly number[], filter: PaperFilter): Set<number> {
+    return this.papers.labelsPassing(labels, filter);
+  }
+
+  vectorsPassing(filter: PaperFilter): Generator<{ label: number; vector: Float32Array }> {
+    return this.papers.vectorsPassing(filter);
+  }
+
+  /** Papers stored without a vector, waiting for the model. */
+  pending(): PaperRecord[] {
+    return this.papers.pending();
+  }
+
+  nearest(vector: Float32Array, k: number, filter?: (label: number) => boolean, ef?: number): Neighbour[] {
+    return this.index ? this.index.search(vector, k, filter, ef) : [];
+  }
+
+  papersByLabels(labels: readonly number[]): Map<number, PaperRecord> {
+    return this.papers.getByLabels(labels);
   }
 
   /** Papers for neighbours, in neighbour order; one SQLite query for the whole page. */

@@ -2,6 +2,8 @@
 // mapping (the table's integer key), all written in the caller's transaction.
 import type { PaperRecord } from '../sources/record.ts';
 import type { Db } from './database.ts';
+import { filterCondition, type PaperFilter } from './filters.ts';
+import { StatementCache } from './statements.ts';
 import { blobToVector, vectorToBlob } from './vector-codec.ts';
 
 export interface PaperHashes {
@@ -36,8 +38,10 @@ const PAPER_COLUMNS = 'label, id, title, abstract, authors, authors_count, publi
 
 export class PaperTable {
   private readonly statements;
+  private readonly filtered: StatementCache;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
+    this.filtered = new StatementCache(db);
     this.statements = {
       state: db.prepare<[string], { label: number; content_hash: string; record_hash: string }>(
         'SELECT label, content_hash, record_hash FROM papers WHERE id = ?',
@@ -58,10 +62,12 @@ export class PaperTable {
       byId: db.prepare<[string], PaperRow>(`SELECT ${PAPER_COLUMNS} FROM papers WHERE id = ?`),
       // One query per page of results: labels travel as a JSON array parameter.
       byLabels: db.prepare<[string], PaperRow>(`SELECT ${PAPER_COLUMNS} FROM papers WHERE label IN (SELECT value FROM json_each(?))`),
+      delete: db.prepare<[string], { label: number; vector: Buffer | null }>('DELETE FROM papers WHERE id = ? RETURNING label, vector'),
+      setVector: db.prepare<[Buffer, string]>('UPDATE papers SET vector = ? WHERE id = ?'),
       vectorById: db.prepare<[string], { label: number; vector: Buffer | null }>('SELECT label, vector FROM papers WHERE id = ?'),
       vectors: db.prepare<[], { label: number; vector: Buffer }>('SELECT label, vector FROM papers WHERE vector IS NOT NULL ORDER BY label'),
       count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM papers'),
-      countWithVectors: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM papers WHERE vector IS NOT NULL'),
+      pending: db.prepare<[], PaperRow>(`SELECT ${PAPER_COLUMNS} FROM papers WHERE vector IS NULL ORDER BY label`),
     };
   }
 
@@ -79,6 +85,18 @@ export class PaperTable {
   /** Replaces a paper's fields; a null vector keeps the stored one (metadata-only change). */
   update(record: PaperRecord, hashes: PaperHashes, vector: Float32Array | null): void {
     this.statements.update.run(toParams(record, hashes, vector));
+  }
+
+  /** Deletes a paper; returns its label and whether it had a vector, or undefined if unknown. */
+  delete(id: string): { label: number; hadVector: boolean } | undefined {
+    const row = this.statements.delete.get(id);
+    return row && { label: row.label, hadVector: row.vector !== null };
+  }
+
+  /** Stores the vector of an existing paper; returns its label, or undefined if the id is unknown. */
+  setVector(id: string, vector: Float32Array): number | undefined {
+    this.statements.setVector.run(vectorToBlob(vector), id);
+    return this.statements.state.get(id)?.label;
   }
 
   get(id: string): PaperRecord | undefined {
@@ -101,12 +119,38 @@ export class PaperTable {
     for (const row of this.statements.vectors.iterate()) yield { label: row.label, vector: blobToVector(row.vector) };
   }
 
-  count(): number {
-    return this.statements.count.get()!.n;
+  /** Stored vectors of the papers that pass `filter` (for exact scans of small filtered sets). */
+  *vectorsPassing(filter: PaperFilter | undefined): Generator<{ label: number; vector: Float32Array }> {
+    const where = filterCondition(filter);
+    const statement = this.filtered.get<{ label: number; vector: Buffer }>(
+      `SELECT label, vector FROM papers WHERE vector IS NOT NULL AND ${where.sql}`,
+    );
+    for (const row of statement.iterate(...where.params)) yield { label: row.label, vector: blobToVector(row.vector) };
   }
 
-  countWithVectors(): number {
-    return this.statements.countWithVectors.get()!.n;
+  /** The subset of `labels` whose papers pass `filter`. */
+  labelsPassing(labels: readonly number[], filter: PaperFilter | undefined): Set<number> {
+    const where = filterCondition(filter);
+    const statement = this.filtered.get<{ label: number }>(
+      `SELECT label FROM papers WHERE label IN (SELECT value FROM json_each(?)) AND ${where.sql}`,
+    );
+    return new Set(statement.all(JSON.stringify(labels), ...where.params).map((row) => row.label));
+  }
+
+  /** Papers with a vector that pass `filter`: the candidates of semantic search. */
+  countWithVectors(filter?: PaperFilter): number {
+    const where = filterCondition(filter);
+    const statement = this.filtered.get<{ n: number }>(`SELECT count(*) AS n FROM papers WHERE vector IS NOT NULL AND ${where.sql}`);
+    return statement.get(...where.params)!.n;
+  }
+
+  /** Papers stored without a vector (ingested while the model was unavailable). */
+  pending(): PaperRecord[] {
+    return this.statements.pending.all().map(fromRow);
+  }
+
+  count(): number {
+    return this.statements.count.get()!.n;
   }
 }
 

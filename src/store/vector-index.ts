@@ -51,10 +51,27 @@ export class VectorIndex {
     this.index.addPoint(Array.from(vector), label);
   }
 
-  search(vector: Float32Array, k: number, filter?: (label: number) => boolean): Neighbour[] {
+  /**
+   * Up to k nearest labels passing `filter`, best first. `ef` widens the search for this call
+   * only (filtered searches need it when few points pass).
+   */
+  /** Hides a label from searches (hnswlib keeps the slot until the index is rebuilt). */
+  remove(label: number): void {
+    this.index.markDelete(label);
+  }
+
+  search(vector: Float32Array, k: number, filter?: (label: number) => boolean, ef?: number): Neighbour[] {
     const wanted = Math.min(k, this.size);
     if (wanted <= 0) return [];
-    const { neighbors, distances } = this.index.searchKnn(Array.from(vector), wanted, filter);
+    const defaultEf = this.index.getEf();
+    if (ef !== undefined && ef > defaultEf) this.index.setEf(ef);
+    let found: hnswlib.SearchResult;
+    try {
+      found = this.index.searchKnn(Array.from(vector), wanted, filter);
+    } finally {
+      this.index.setEf(defaultEf);
+    }
+    const { neighbors, distances } = found;
     // hnswlib's cosine distance is 1 - cos.
     return neighbors.map((label, i) => [label, 1 - distances[i]!]);
   }

@@ -1,0 +1,41 @@
+// Metadata filters shared by every search mode, compiled to one parameterised SQL condition.
+// Only fixed column names appear in the SQL text; every user value travels as a parameter.
+
+export interface PaperFilter {
+  /** Inclusive ISO dates (YYYY-MM-DD). Papers without a date never pass a date filter. */
+  publishedFrom?: string;
+  publishedTo?: string;
+  minUpvotes?: number;
+  /** true: a GitHub link is present; false: none is. */
+  hasCode?: boolean;
+}
+
+export interface SqlCondition {
+  sql: string;
+  params: (string | number)[];
+}
+
+export function isEmptyFilter(filter: PaperFilter | undefined): boolean {
+  return !filter || Object.values(filter).every((value) => value === undefined);
+}
+
+/** A WHERE condition over the `papers` table aliased as `alias` ("1" when nothing is filtered). */
+export function filterCondition(filter: PaperFilter | undefined, alias = 'papers'): SqlCondition {
+  const parts: string[] = [];
+  const params: (string | number)[] = [];
+  if (filter?.publishedFrom !== undefined) {
+    parts.push(`${alias}.published >= ?`);
+    params.push(filter.publishedFrom);
+  }
+  if (filter?.publishedTo !== undefined) {
+    parts.push(`${alias}.published <= ?`);
+    params.push(filter.publishedTo);
+  }
+  if (filter?.minUpvotes !== undefined) {
+    // A paper without an upvote count has none, as far as anyone knows.
+    parts.push(`coalesce(${alias}.upvotes, 0) >= ?`);
+    params.push(filter.minUpvotes);
+  }
+  if (filter?.hasCode !== undefined) parts.push(`${alias}.github_url IS ${filter.hasCode ? 'NOT NULL' : 'NULL'}`);
+  return { sql: parts.length > 0 ? parts.join(' AND ') : '1', params };
+}

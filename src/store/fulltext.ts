@@ -1,0 +1,68 @@
+// Keyword retrieval over the papers_fts table (FTS5, BM25 with the title weighted 2×):
+// ranked matches, match counts and marked snippets. Takes plain terms, never FTS5 syntax.
+import type { Db } from './database.ts';
+import { filterCondition, type PaperFilter } from './filters.ts';
+import { StatementCache } from './statements.ts';
+import type { Neighbour } from './vector-index.ts';
+
+/** Title and abstract snippet with matched terms between MATCH_OPEN and MATCH_CLOSE. */
+export interface MarkedText {
+  title: string;
+  abstract: string;
+}
+
+// Private-use characters as match markers: they cannot clash with the text, which the caller
+// escapes before turning them into markup.
+export const MATCH_OPEN = '\uE000';
+export const MATCH_CLOSE = '\uE001';
+const SNIPPET_TOKENS = 40;
+
+/** Each term becomes a quoted FTS5 string, so `"`, `*`, `NEAR(`, `-`, `OR` in user text are just words. */
+export function matchExpression(terms: readonly string[]): string {
+  return terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(' OR ');
+}
+
+export class FullTextIndex {
+  private readonly statements: StatementCache;
+
+  constructor(db: Db) {
+    this.statements = new StatementCache(db);
+  }
+
+  /** Matching labels with BM25 scores (higher is better), best first, ties by label. */
+  search(terms: readonly string[], filter: PaperFilter | undefined, limit: number, offset = 0): Neighbour[] {
+    if (terms.length === 0) return [];
+    const where = filterCondition(filter, 'p');
+    const rows = this.statements
+      .get<{ label: number; rank: number }>(
+        `SELECT p.label AS label, papers_fts.rank AS rank FROM papers_fts JOIN papers p ON p.label = papers_fts.rowid
+         WHERE papers_fts MATCH ? AND ${where.sql} ORDER BY papers_fts.rank, p.label LIMIT ? OFFSET ?`,
+      )
+      .all(matchExpression(terms), ...where.params, limit, offset);
+    // FTS5's rank is the negated BM25 score.
+    return rows.map((row) => [row.label, -row.rank]);
+  }
+
+  count(terms: readonly string[], filter: PaperFilter | undefined): number {
+    if (terms.length === 0) return 0;
+    const where = filterCondition(filter, 'p');
+    const row = this.statements
+      .get<{ n: number }>(
+        `SELECT count(*) AS n FROM papers_fts JOIN papers p ON p.label = papers_fts.rowid WHERE papers_fts MATCH ? AND ${where.sql}`,
+      )
+      .get(matchExpression(terms), ...where.params);
+    return row?.n ?? 0;
+  }
+
+  /** Marked title and abstract snippet for those of `labels` that match the terms. */
+  highlights(terms: readonly string[], labels: readonly number[]): Map<number, MarkedText> {
+    if (terms.length === 0 || labels.length === 0) return new Map();
+    const rows = this.statements
+      .get<{ label: number; title: string; abstract: string }>(
+        `SELECT rowid AS label, highlight(papers_fts, 0, ?, ?) AS title, snippet(papers_fts, 1, ?, ?, '…', ?) AS abstract
+         FROM papers_fts WHERE papers_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
+      )
+      .all(MATCH_OPEN, MATCH_CLOSE, MATCH_OPEN, MATCH_CLOSE, SNIPPET_TOKENS, matchExpression(terms), JSON.stringify(labels));
+    return new Map(rows.map((row) => [row.label, { title: row.title, abstract: row.abstract }]));
+  }
+}

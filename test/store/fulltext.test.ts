@@ -1,0 +1,62 @@
+// The keyword index follows every write: inserts, updates of title/abstract, and deletes.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { matchExpression } from '../../src/store/fulltext.ts';
+import { PaperStore } from '../../src/store/paper-store.ts';
+import type { PaperRecord } from '../../src/sources/record.ts';
+import { HNSW, tempDir } from '../support/fixtures.ts';
+
+const record = (id: string, title: string, abstract: string): PaperRecord => ({
+  id, title, abstract, authors: null, authors_count: null, published: null, upvotes: null, url: null, github_url: null, project_url: null, extra: {},
+});
+const write = (store: PaperStore, r: PaperRecord) => store.write([{ record: r, hashes: { content: r.abstract, record: r.title + r.abstract }, vector: null }]);
+const found = (store: PaperStore, term: string) => store.papersByLabels(store.fulltext.search([term], undefined, 10).map(([l]) => l));
+
+let dir: ReturnType<typeof tempDir>;
+let store: PaperStore;
+beforeEach(() => {
+  dir = tempDir();
+  store = PaperStore.open({ dataDir: dir.path, hnsw: HNSW });
+});
+afterEach(() => {
+  store.close();
+  dir.remove();
+});
+
+describe('FullTextIndex', () => {
+  it('finds new papers by title and abstract words, stemmed', () => {
+    write(store, record('a', 'Zymurgy of lambic beer', 'Spontaneous fermentation by wild yeasts.'));
+    expect([...found(store, 'zymurgy').values()].map((p) => p.id)).toEqual(['a']);
+    expect(found(store, 'ferment').size).toBe(1); // porter stemming: fermentation → ferment
+  });
+
+  it('forgets replaced words after an update and finds the new ones', () => {
+    write(store, record('a', 'Zymurgy of lambic beer', 'Spontaneous fermentation by wild yeasts.'));
+    write(store, record('a', 'Xylophone acoustics', 'Bars and resonators.'));
+    expect(found(store, 'zymurgy').size).toBe(0);
+    expect(found(store, 'fermentation').size).toBe(0);
+    expect(found(store, 'xylophone').size).toBe(1);
+    expect(store.fulltext.count(['resonators'], undefined)).toBe(1);
+  });
+
+  it('forgets deleted papers', () => {
+    write(store, record('a', 'Zymurgy of lambic beer', 'Spontaneous fermentation.'));
+    write(store, record('b', 'More zymurgy', 'Hops.'));
+    expect(store.delete(['a', 'missing'])).toEqual(['a']);
+    expect([...found(store, 'zymurgy').values()].map((p) => p.id)).toEqual(['b']);
+  });
+
+  it('ranks title matches above abstract-only matches', () => {
+    write(store, record('abstract-only', 'Something else entirely', 'We study quasicrystals in alloys.'));
+    write(store, record('in-title', 'Quasicrystals', 'We study alloys.'));
+    expect(store.fulltext.search(['quasicrystals'], undefined, 10).map(([label]) => store.papersByLabels([label]).get(label)!.id)).toEqual([
+      'in-title',
+      'abstract-only',
+    ]);
+  });
+
+  it('quotes every term so FTS5 operators in user text are plain words', () => {
+    expect(matchExpression(['near(', 'a"b', 'or'])).toBe('"near(" OR "a""b" OR "or"');
+    write(store, record('a', 'NEAR or far', 'A "quoted" word.'));
+    expect(() => store.fulltext.search(['near(', '"', '*', 'or', '-'], undefined, 10)).not.toThrow();
+  });
+});
