@@ -1,38 +1,95 @@
-// The search verbs the API and CLI share: free-text search, papers similar to a paper, lookup.
-// Semantic only for now; each verb returns plain hits (paper + score), best first.
+// The search verbs the API and CLI share: text search in three modes, papers similar to a
+// paper, recommendations from examples, lookup and health. Each returns plain data.
 import type { Embedder } from '../embed/embedder.ts';
 import { AppError } from '../errors.ts';
 import type { PaperRecord } from '../sources/record.ts';
 import type { PaperStore } from '../store/paper-store.ts';
+import { DEFAULT_FUSION, reciprocalRankFusion, semanticConfidence, type FusionOptions } from './fusion.ts';
+import { hydrate, singleSide } from './hydrate.ts';
+import { queryTerms } from './keyword-query.ts';
+import { QueryEncoder } from './query-encoder.ts';
+import { recommendationVector } from './recommend.ts';
+import { semanticCandidates } from './semantic.ts';
+import type { ModelSlot, PageRequest, RecommendRequest, SearchPage, SearchRequest } from './types.ts';
 
-export interface SearchHit {
-  paper: PaperRecord;
-  /** Cosine similarity of the query and the paper, in [-1, 1]. */
-  score: number;
+export type { ModelSlot, SearchHit, SearchMode, SearchPage } from './types.ts';
+
+export interface SearchOptions {
+  fusion: FusionOptions;
+  /** Candidates each side contributes to fusion (at least offset + k). */
+  hybridDepth: number;
+  /** Query-embedding LRU entries; 0 disables the cache. */
+  queryCacheSize: number;
 }
 
-/** The embedding model, or why it could not be loaded: the server runs either way. */
-export type ModelSlot = { embedder: Embedder; error?: undefined } | { embedder?: undefined; error: AppError };
+export const DEFAULT_SEARCH_OPTIONS: SearchOptions = { fusion: DEFAULT_FUSION, hybridDepth: 100, queryCacheSize: 1000 };
 
 export class SearchService {
+  private readonly encoder: QueryEncoder | undefined;
+
   constructor(
     private readonly store: PaperStore,
     private readonly model: ModelSlot,
-  ) {}
+    private readonly options: SearchOptions = DEFAULT_SEARCH_OPTIONS,
+  ) {
+    this.encoder = model.embedder && new QueryEncoder(model.embedder, options.queryCacheSize);
+  }
 
-  async search(query: string, k: number): Promise<SearchHit[]> {
-    const embedder = this.requireEmbedder();
-    const [vector] = await embedder.embed([query], 'query');
-    return this.store.hydrate(this.store.nearest(vector!, k));
+  async search(request: SearchRequest): Promise<SearchPage> {
+    const { query, k, offset, filter } = request;
+    const terms = queryTerms(query);
+    // Without a model, hybrid answers from its keyword half and says so.
+    const mode = request.mode === 'hybrid' && !this.model.embedder ? 'keyword' : request.mode;
+    const degraded = mode !== request.mode;
+    const end = offset + k;
+
+    if (mode === 'keyword') {
+      const page = this.store.fulltext.search(terms, filter, k, offset);
+      const hits = hydrate(this.store, singleSide(page, 'keyword', offset + 1), 'keyword', terms);
+      return { mode: request.mode, hits, total: this.store.fulltext.count(terms, filter), degraded };
+    }
+    const vector = await this.requireEncoder().encode(query);
+    if (mode === 'semantic') {
+      const ranked = semanticCandidates(this.store, vector, end, filter).slice(offset);
+      const hits = hydrate(this.store, singleSide(ranked, 'semantic', offset + 1), 'semantic', terms);
+      return { mode, hits, total: this.store.countWithVectors(filter), degraded };
+    }
+    const depth = Math.max(this.options.hybridDepth, end);
+    const semantic = semanticCandidates(this.store, vector, depth, filter);
+    const { rrfK, weights } = this.options.fusion;
+    const fusion = { rrfK, weights: { semantic: weights.semantic * semanticConfidence(semantic), keyword: weights.keyword } };
+    const fused = reciprocalRankFusion(semantic, this.store.fulltext.search(terms, filter, depth), fusion);
+    const hits = hydrate(this.store, fused.slice(offset, end), 'hybrid', terms);
+    // Every paper with a vector is rankable by the semantic half, so all passing papers can be paged to.
+    return { mode, hits, total: Math.max(this.store.countWithVectors(filter), fused.length), degraded, fusion };
   }
 
   /** Nearest papers to a stored paper's vector; the paper itself is never among them. */
-  similar(id: string, k: number): SearchHit[] {
+  similar(id: string, page: PageRequest): SearchPage {
     const stored = this.store.vectorOf(id);
     if (!stored) throw notFound(id);
-    if (!stored.vector) throw new AppError('MODEL_UNAVAILABLE', `Paper "${id}" has no vector yet; ingest again with the model available.`);
-    const source = stored.label;
-    return this.store.hydrate(this.store.nearest(stored.vector, k, (label) => label !== source));
+    if (!stored.vector) throw pendingVector(id);
+    return this.nearestPage(stored.vector, new Set([stored.label]), page);
+  }
+
+  /** Papers near the positive examples (and the text), away from the negative ones; inputs excluded. */
+  async recommend(request: RecommendRequest): Promise<SearchPage> {
+    const unknown = [...request.positive, ...request.negative].filter((id) => !this.store.vectorOf(id));
+    if (unknown.length > 0) {
+      throw new AppError('BAD_REQUEST', `Unknown paper id(s): ${unknown.join(', ')}.`, unknown.map((id) => ({ field: 'ids', reason: `unknown paper id "${id}"` })));
+    }
+    const vectors = (ids: string[]) =>
+      ids.map((id) => {
+        const stored = this.store.vectorOf(id)!;
+        if (!stored.vector) throw pendingVector(id);
+        return stored;
+      });
+    const positive = vectors(request.positive);
+    const negative = vectors(request.negative);
+    const text = request.text ? [await this.requireEncoder().encode(request.text)] : [];
+    const vector = recommendationVector([...positive.map((p) => p.vector!), ...text], negative.map((n) => n.vector!));
+    const inputs = new Set([...positive, ...negative].map((stored) => stored.label));
+    return this.nearestPage(vector, inputs, request);
   }
 
   paper(id: string): PaperRecord {
@@ -43,10 +100,12 @@ export class SearchService {
 
   health() {
     const spec = this.store.spec;
-    const embedder = this.model.embedder;
+    const embedder: Embedder | undefined = this.model.embedder;
     return {
       status: embedder ? ('ok' as const) : ('degraded' as const),
       papers: this.store.count(),
+      pending_vectors: this.store.count() - this.store.countWithVectors(),
+      capabilities: { keyword: true, semantic: Boolean(embedder), hybrid: Boolean(embedder) },
       model: {
         id: embedder?.spec.model ?? spec?.model ?? null,
         dims: embedder?.dims ?? spec?.dims ?? null,
@@ -54,13 +113,23 @@ export class SearchService {
         ready: Boolean(embedder),
         error: this.model.error?.message ?? null,
       },
+      query_cache: this.encoder?.stats() ?? null,
     };
   }
 
-  private requireEmbedder(): Embedder {
-    if (this.model.embedder) return this.model.embedder;
+  private nearestPage(vector: Float32Array, exclude: Set<number>, { k, offset, filter }: PageRequest): SearchPage {
+    const ranked = semanticCandidates(this.store, vector, offset + k + exclude.size, filter).filter(([label]) => !exclude.has(label));
+    const hits = hydrate(this.store, singleSide(ranked.slice(offset, offset + k), 'semantic', offset + 1), 'semantic', []);
+    const total = Math.max(0, this.store.countWithVectors(filter) - exclude.size);
+    return { mode: 'semantic', hits, total, degraded: false };
+  }
+
+  private requireEncoder(): QueryEncoder {
+    if (this.encoder) return this.encoder;
     throw this.model.error;
   }
 }
 
 const notFound = (id: string) => new AppError('NOT_FOUND', `No paper with id "${id}".`, { id });
+const pendingVector = (id: string) =>
+  new AppError('MODEL_UNAVAILABLE', `Paper "${id}" has no vector yet (ingested without a model); ingest again with the model available.`, { id });

@@ -1,0 +1,50 @@
+// The plain data the search layer hands to the API and CLI.
+import type { Embedder } from '../embed/embedder.ts';
+import type { AppError } from '../errors.ts';
+import type { PaperRecord } from '../sources/record.ts';
+import type { PaperFilter } from '../store/filters.ts';
+
+export const SEARCH_MODES = ['hybrid', 'semantic', 'keyword'] as const;
+export type SearchMode = (typeof SEARCH_MODES)[number];
+
+/** The embedding model, or why it could not be loaded: the server runs either way. */
+export type ModelSlot = { embedder: Embedder; error?: undefined } | { embedder?: undefined; error: AppError };
+
+export interface PageRequest {
+  k: number;
+  offset: number;
+  filter?: PaperFilter;
+}
+
+export interface SearchRequest extends PageRequest {
+  query: string;
+  mode: SearchMode;
+}
+
+export interface RecommendRequest extends PageRequest {
+  positive: string[];
+  negative: string[];
+  text?: string;
+}
+
+export interface SearchHit {
+  paper: PaperRecord;
+  /** The score the list is ordered by: fused (hybrid), cosine (semantic) or BM25 (keyword). */
+  score: number;
+  scores: { semantic: number | null; keyword: number | null; fused: number | null };
+  /** 1-based rank in each side's full candidate list; null where that side did not retrieve it. */
+  ranks: { semantic: number | null; keyword: number | null };
+  /** HTML-escaped title and abstract snippet, matched query terms wrapped in <mark>. */
+  highlights: { title: string; abstract: string };
+}
+
+export interface SearchPage {
+  mode: SearchMode;
+  hits: SearchHit[];
+  /** How many papers the query could page through, where known. */
+  total: number | null;
+  /** True when hybrid search fell back to keyword search because the model is unavailable. */
+  degraded: boolean;
+  /** Hybrid only: the RRF constant and the side weights applied to this query. */
+  fusion?: { rrfK: number; weights: { semantic: number; keyword: number } };
+}
