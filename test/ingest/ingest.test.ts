@@ -23,10 +23,10 @@ describe('ingestRecords', () => {
   it('adds every paper once, and a second run adds and embeds nothing', async () => {
     const dir = tempDir();
     const store = openTestStore(dir.path);
-    expect(await ingestRecords(sample, store, embedder)).toEqual({ added: 68, updated: 0, unchanged: 0 });
+    expect(await ingestRecords(sample, store, embedder)).toEqual({ added: 68, updated: 0, unchanged: 0, embedded: 68, pending: 0 });
     expect(embedder.embedded).toBe(68);
     embedder.embedded = 0;
-    expect(await ingestRecords(sample, store, embedder)).toEqual({ added: 0, updated: 0, unchanged: 68 });
+    expect(await ingestRecords(sample, store, embedder)).toEqual({ added: 0, updated: 0, unchanged: 68, embedded: 0, pending: 0 });
     expect(embedder.embedded).toBe(0);
     expect(store.count()).toBe(68);
     store.close();
@@ -41,11 +41,11 @@ describe('ingestRecords', () => {
     const changed = { ...target, abstract: 'Zymurgy and xylophone acoustics of fermentation vessels, revisited.' };
     embedder.embedded = 0;
     const counts = await ingestRecords(sample.map((r) => (r.id === target.id ? changed : r)), store, embedder);
-    expect(counts).toEqual({ added: 0, updated: 1, unchanged: 67 });
+    expect(counts).toEqual({ added: 0, updated: 1, unchanged: 67, embedded: 1, pending: 0 });
     expect(embedder.embedded).toBe(1);
     expect(store.get(target.id)?.abstract).toBe(changed.abstract);
     const search = new SearchService(store, { embedder });
-    const hits = await search.search('zymurgy xylophone fermentation', 68);
+    const { hits } = await search.search({ query: 'zymurgy xylophone fermentation', mode: 'semantic', k: 68, offset: 0 });
     expect(hits).toHaveLength(68); // replaced in place: no stale duplicate of the old vector
     expect(hits[0]!.paper.id).toBe(target.id);
     store.close();
@@ -59,7 +59,7 @@ describe('ingestRecords', () => {
     const target = sample[0]!;
     embedder.embedded = 0;
     const counts = await ingestRecords([{ ...target, upvotes: 999 }], store, embedder);
-    expect(counts).toEqual({ added: 0, updated: 1, unchanged: 0 });
+    expect(counts).toEqual({ added: 0, updated: 1, unchanged: 0, embedded: 0, pending: 0 });
     expect(embedder.embedded).toBe(0);
     expect(store.get(target.id)?.upvotes).toBe(999);
     store.close();
@@ -74,6 +74,23 @@ describe('ingestRecords', () => {
     expect(seen.at(-1)).toEqual({ done: 68, total: 68 });
     const done = seen.map((p) => p.done);
     expect(done).toEqual([...done].sort((a, b) => a - b));
+    store.close();
+    dir.remove();
+  });
+
+  it('without a model stores papers for keyword search; a later run embeds exactly the pending ones', async () => {
+    const dir = tempDir();
+    const store = openTestStore(dir.path);
+    expect(await ingestRecords(sample.slice(0, 10), store, undefined)).toEqual({ added: 10, updated: 0, unchanged: 0, embedded: 0, pending: 10 });
+    expect(store.fulltext.count(['disentanglement'], undefined)).toBeGreaterThan(0);
+    embedder.embedded = 0;
+    const counts = await ingestRecords(sample.slice(0, 12), store, embedder);
+    expect(counts).toEqual({ added: 2, updated: 0, unchanged: 10, embedded: 12, pending: 0 });
+    expect(embedder.embedded).toBe(12);
+    embedder.embedded = 0;
+    expect((await ingestRecords(sample.slice(0, 12), store, embedder)).embedded).toBe(0);
+    const search = new SearchService(store, { embedder });
+    expect((await search.search({ query: sample[3]!.title, mode: 'semantic', k: 12, offset: 0 })).hits).toHaveLength(12);
     store.close();
     dir.remove();
   });
