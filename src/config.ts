@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { EmbeddingSpec } from './embed/embedder.ts';
 import { DEFAULT_MODEL, findPreset } from './embed/presets.ts';
 import { AppError } from './errors.ts';
+import type { SearchOptions } from './search/search-service.ts';
 import type { HnswParams } from './store/vector-index.ts';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
@@ -26,6 +27,11 @@ const EnvSchema = z.object({
   PAPERSEEK_HNSW_M: positiveInt.min(2).max(128).default(16),
   PAPERSEEK_HNSW_EF_CONSTRUCTION: positiveInt.max(4096).default(200),
   PAPERSEEK_HNSW_EF: positiveInt.max(4096).default(64),
+  PAPERSEEK_RRF_K: z.coerce.number().min(0).max(10_000).default(60),
+  PAPERSEEK_WEIGHT_SEMANTIC: z.coerce.number().min(0).max(100).default(1),
+  PAPERSEEK_WEIGHT_KEYWORD: z.coerce.number().min(0).max(100).default(1),
+  PAPERSEEK_HYBRID_DEPTH: positiveInt.max(10_000).default(100),
+  PAPERSEEK_QUERY_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(1000),
 });
 
 export interface AppConfig {
@@ -34,6 +40,7 @@ export interface AppConfig {
   dataDir: string;
   embedding: EmbeddingSpec & { modelDir?: string; cacheDir?: string; batchSize: number; threads?: number };
   hnsw: HnswParams;
+  search: SearchOptions;
 }
 
 export function loadConfig(environment: NodeJS.ProcessEnv): AppConfig {
@@ -63,5 +70,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv): AppConfig {
       threads: env.PAPERSEEK_THREADS,
     },
     hnsw: { M: env.PAPERSEEK_HNSW_M, efConstruction: env.PAPERSEEK_HNSW_EF_CONSTRUCTION, ef: env.PAPERSEEK_HNSW_EF },
+    search: {
+      fusion: { rrfK: env.PAPERSEEK_RRF_K, weights: { semantic: env.PAPERSEEK_WEIGHT_SEMANTIC, keyword: env.PAPERSEEK_WEIGHT_KEYWORD } },
+      hybridDepth: env.PAPERSEEK_HYBRID_DEPTH,
+      queryCacheSize: env.PAPERSEEK_QUERY_CACHE_SIZE,
+    },
   };
 }

@@ -6,6 +6,7 @@ import { registerDocs } from './docs.ts';
 import { errorBody, handleError, validationError } from './errors.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerPapers } from './routes/papers.ts';
+import { registerRecommend } from './routes/recommend.ts';
 import { registerSearch } from './routes/search.ts';
 import { registerUi } from './ui.ts';
 

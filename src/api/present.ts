@@ -1,14 +1,36 @@
-// Turns search hits into the public result shape (a subset of the paper plus its score).
-import type { SearchHit } from '../search/search-service.ts';
+// Turns search pages into the public response shapes.
+import type { PaperFilter } from '../store/filters.ts';
+import type { SearchHit, SearchPage } from '../search/types.ts';
 
-export const toResult = ({ paper, score }: SearchHit) => ({
+const round = (value: number | null) => (value === null ? null : Math.round(value * 1e6) / 1e6);
+
+export const toResult = ({ paper, score, scores, ranks, highlights }: SearchHit) => ({
   id: paper.id,
   title: paper.title,
-  score: Math.round(score * 1e6) / 1e6,
+  score: round(score)!,
+  scores: { semantic: round(scores.semantic), keyword: round(scores.keyword), fused: round(scores.fused) },
+  ranks,
+  highlights,
   abstract: paper.abstract,
   published: paper.published,
   upvotes: paper.upvotes,
   authors_count: paper.authors_count,
   github_url: paper.github_url,
   project_url: paper.project_url,
+});
+
+export const toPage = (page: SearchPage, request: { k: number; offset: number }, started: number) => ({
+  results: page.hits.map(toResult),
+  total: page.total,
+  offset: request.offset,
+  k: request.k,
+  took_ms: Math.round((performance.now() - started) * 100) / 100,
+});
+
+/** The filter fields of a validated request, in the store's terms. */
+export const toFilter = (input: { published_from?: string; published_to?: string; min_upvotes?: number; has_code?: boolean }): PaperFilter => ({
+  publishedFrom: input.published_from,
+  publishedTo: input.published_to,
+  minUpvotes: input.min_upvotes,
+  hasCode: input.has_code,
 });

@@ -1,42 +1,112 @@
 // The HTTP contract: request parameters and response bodies, as zod schemas that both validate
 // requests and document them in OpenAPI.
 import { z } from '@hono/zod-openapi';
+import { SEARCH_MODES } from '../search/types.ts';
 
 export const MAX_K = 100;
 export const DEFAULT_K = 10;
+export const MAX_OFFSET = 1000;
 export const MAX_QUERY_CHARS = 1000;
+export const MAX_IDS = 100;
 
-const k = z.coerce
-  .number({ error: 'must be a number' })
-  .int({ error: 'must be an integer' })
+const integer = (what: string) =>
+  z.coerce.number({ error: 'must be a number' }).int({ error: 'must be an integer' }).openapi({ description: what });
+
+const k = integer(`Number of results (1–${MAX_K}).`)
   .min(1, { error: 'must be at least 1' })
   .max(MAX_K, { error: `must be at most ${MAX_K}` })
   .default(DEFAULT_K)
-  .openapi({ description: `Number of results (1–${MAX_K}).`, example: 5 });
+  .openapi({ example: 5 });
 
-export const SearchQuery = z.object({
-  q: z
-    .string({ error: 'is required' })
-    .trim()
-    .min(1, { error: 'must not be empty' })
-    .max(MAX_QUERY_CHARS, { error: `must be at most ${MAX_QUERY_CHARS} characters` })
-    .openapi({ description: 'Free-text query.', example: 'disentanglement in diffusion' }),
-  k,
-});
+const offset = integer(`Results to skip, for pagination (0–${MAX_OFFSET}).`)
+  .min(0, { error: 'must be at least 0' })
+  .max(MAX_OFFSET, { error: `must be at most ${MAX_OFFSET}` })
+  .default(0);
 
-export const SimilarQuery = z.object({ k });
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD' })
+  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), {
+    error: 'is not a real calendar date',
+  });
+
+const flag = z
+  .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1');
+
+/** Filters shared by /search, /papers/:id/similar and /recommend. */
+const filterFields = {
+  published_from: isoDate.optional().openapi({ description: 'Only papers published on or after this date.', example: '2024-01-01' }),
+  published_to: isoDate.optional().openapi({ description: 'Only papers published on or before this date.' }),
+  min_upvotes: integer('Only papers with at least this many upvotes.').min(0, { error: 'must be at least 0' }).optional(),
+  has_code: flag.optional().openapi({ type: 'boolean', description: 'Only papers with (true) or without (false) a GitHub link.' }),
+};
+
+const dateRangeIsOrdered = (value: { published_from?: string; published_to?: string }) =>
+  !value.published_from || !value.published_to || value.published_from <= value.published_to;
+const dateRangeError = { error: 'must not be after published_to', path: ['published_from'] };
+
+export const SearchQuery = z
+  .object({
+    q: z
+      .string({ error: 'is required' })
+      .trim()
+      .min(1, { error: 'must not be empty' })
+      .max(MAX_QUERY_CHARS, { error: `must be at most ${MAX_QUERY_CHARS} characters` })
+      .openapi({ description: 'Free-text query.', example: 'disentanglement in diffusion' }),
+    mode: z
+      .enum(SEARCH_MODES, { error: `must be one of ${SEARCH_MODES.join(', ')}` })
+      .default('hybrid')
+      .openapi({ description: 'hybrid (default): fusion of semantic and keyword ranks; semantic: vectors only; keyword: BM25 only.' }),
+    k,
+    offset,
+    ...filterFields,
+  })
+  .refine(dateRangeIsOrdered, dateRangeError);
+
+export const SimilarQuery = z.object({ k, offset, ...filterFields }).refine(dateRangeIsOrdered, dateRangeError);
+
+const paperId = z.string({ error: 'must be a paper id' }).min(1, { error: 'must not be empty' }).max(500, { error: 'is too long' });
+
+export const RecommendBody = z
+  .object({
+    positive: z
+      .array(paperId, { error: 'must be an array of paper ids' })
+      .min(1, { error: 'must name at least one paper' })
+      .max(MAX_IDS, { error: `must name at most ${MAX_IDS} papers` })
+      .openapi({ example: ['factorized-visual-tokenization-and-generation'] }),
+    negative: z.array(paperId, { error: 'must be an array of paper ids' }).max(MAX_IDS, { error: `must name at most ${MAX_IDS} papers` }).default([]),
+    text: z.string({ error: 'must be a string' }).trim().min(1, { error: 'must not be empty' }).max(MAX_QUERY_CHARS).optional(),
+    k: z.number({ error: 'must be a number' }).int({ error: 'must be an integer' }).min(1).max(MAX_K).default(DEFAULT_K),
+    offset: z.number({ error: 'must be a number' }).int({ error: 'must be an integer' }).min(0).max(MAX_OFFSET).default(0),
+    published_from: isoDate.optional(),
+    published_to: isoDate.optional(),
+    min_upvotes: z.number({ error: 'must be a number' }).int().min(0).optional(),
+    has_code: z.boolean({ error: 'must be true or false' }).optional(),
+  })
+  .refine(dateRangeIsOrdered, dateRangeError);
 
 export const PaperParams = z.object({
-  id: z.string().min(1).max(500).openapi({ param: { name: 'id', in: 'path' }, example: 'factorized-visual-tokenization-and-generation' }),
+  id: paperId.openapi({ param: { name: 'id', in: 'path' }, example: 'factorized-visual-tokenization-and-generation' }),
 });
 
 const nullableString = z.string().nullable();
+const nullableNumber = z.number().nullable();
 
 export const SearchResult = z
   .object({
     id: z.string(),
     title: z.string(),
-    score: z.number().openapi({ description: 'Cosine similarity to the query (higher is closer).' }),
+    score: z.number().openapi({ description: 'What the list is ordered by: fused RRF score (hybrid), cosine similarity (semantic) or BM25 (keyword).' }),
+    scores: z.object({ semantic: nullableNumber, keyword: nullableNumber, fused: nullableNumber }).openapi({
+      description: 'Each side’s score; null where that side did not retrieve the paper (fused: hybrid only).',
+    }),
+    ranks: z.object({ semantic: z.number().int().nullable(), keyword: z.number().int().nullable() }).openapi({
+      description: '1-based rank in each side’s candidate list; null where that side did not retrieve the paper.',
+    }),
+    highlights: z.object({ title: z.string(), abstract: z.string() }).openapi({
+      description: 'HTML-escaped title and abstract snippet with matched query terms in <mark>…</mark>: safe to insert as HTML.',
+    }),
     abstract: z.string(),
     published: nullableString.openapi({ description: 'ISO date YYYY-MM-DD.' }),
     upvotes: z.number().int().nullable(),
@@ -46,13 +116,29 @@ export const SearchResult = z
   })
   .openapi('SearchResult');
 
+const page = {
+  results: z.array(SearchResult),
+  total: z.number().int().nullable().openapi({ description: 'How many results the query can page through, where known.' }),
+  offset: z.number().int(),
+  k: z.number().int(),
+  took_ms: z.number(),
+};
+
 export const SearchResponse = z
-  .object({ query: z.string(), results: z.array(SearchResult), took_ms: z.number() })
+  .object({
+    query: z.string(),
+    mode: z.enum(SEARCH_MODES),
+    degraded: z.boolean().openapi({ description: 'True when hybrid fell back to keyword-only because the model is unavailable.' }),
+    fusion: z
+      .object({ rrf_k: z.number(), weights: z.object({ semantic: z.number(), keyword: z.number() }) })
+      .nullable()
+      .openapi({ description: 'Hybrid only: the RRF constant and the side weights used for this query (the semantic weight shrinks when its scores do not separate candidates).' }),
+    ...page,
+  })
   .openapi('SearchResponse');
 
-export const SimilarResponse = z
-  .object({ id: z.string(), results: z.array(SearchResult), took_ms: z.number() })
-  .openapi('SimilarResponse');
+export const SimilarResponse = z.object({ id: z.string(), ...page }).openapi('SimilarResponse');
+export const RecommendResponse = z.object(page).openapi('RecommendResponse');
 
 export const Paper = z
   .object({
@@ -74,6 +160,8 @@ export const Health = z
   .object({
     status: z.enum(['ok', 'degraded']),
     papers: z.number().int(),
+    pending_vectors: z.number().int().openapi({ description: 'Papers stored without a vector (ingested while the model was unavailable).' }),
+    capabilities: z.object({ keyword: z.boolean(), semantic: z.boolean(), hybrid: z.boolean() }),
     model: z.object({
       id: nullableString,
       dims: z.number().int().nullable(),
@@ -81,6 +169,9 @@ export const Health = z
       ready: z.boolean(),
       error: nullableString,
     }),
+    query_cache: z
+      .object({ capacity: z.number().int(), size: z.number().int(), hits: z.number().int(), misses: z.number().int(), hit_rate: nullableNumber })
+      .nullable(),
   })
   .openapi('Health');
 

@@ -1,15 +1,8 @@
 // Every endpoint through real HTTP, on the sample ingested with the generated lexical model.
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/api/app.ts';
-import type { Embedder } from '../../src/embed/embedder.ts';
 import { AppError } from '../../src/errors.ts';
-import { ingestRecords } from '../../src/ingest/ingest.ts';
 import { SearchService } from '../../src/search/search-service.ts';
-import { readSource } from '../../src/sources/index.ts';
-import type { PaperStore } from '../../src/store/paper-store.ts';
-import { openTestStore, SAMPLE_FILE, tempDir, testEmbedder } from '../support/fixtures.ts';
+import { listen, startSampleServer, type SampleServer } from '../support/sample-server.ts';
 
 interface Result {
   id: string;
@@ -23,39 +16,13 @@ interface Result {
   project_url: string | null;
 }
 
-const dir = tempDir();
-let store: PaperStore;
-let embedder: Embedder;
-let server: ServerType;
-let base: string;
-
-function listen(search: SearchService): Promise<{ server: ServerType; base: string }> {
-  return new Promise((resolve) => {
-    const started = serve({ fetch: createApp({ search }).fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
-      resolve({ server: started, base: `http://127.0.0.1:${info.port}` }),
-    );
-  });
-}
-
-async function get(path: string, init?: RequestInit) {
-  const response = await fetch(base + path, init);
-  return { status: response.status, headers: response.headers, body: (await response.json()) as any };
-}
+let sample: SampleServer;
+const get = (path: string, init?: RequestInit) => sample.get(path, init);
 
 beforeAll(async () => {
-  embedder = await testEmbedder('lexical');
-  store = openTestStore(dir.path);
-  const { records } = await readSource(SAMPLE_FILE, { capturedYear: 2025 });
-  await ingestRecords(records, store, embedder);
-  ({ server, base } = await listen(new SearchService(store, { embedder })));
+  sample = await startSampleServer();
 });
-
-afterAll(async () => {
-  server?.close();
-  store?.close();
-  await embedder?.dispose();
-  dir.remove();
-});
+afterAll(() => sample?.close());
 
 describe('GET /search', () => {
   it('returns the documented shape, best first, with k results', async () => {
@@ -67,8 +34,9 @@ describe('GET /search', () => {
     const scores = body.results.map((r: Result) => r.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect(Object.keys(body.results[0]).sort()).toEqual(
-      ['abstract', 'authors_count', 'github_url', 'id', 'project_url', 'published', 'score', 'title', 'upvotes'].sort(),
+      ['abstract', 'authors_count', 'github_url', 'highlights', 'id', 'project_url', 'published', 'ranks', 'score', 'scores', 'title', 'upvotes'].sort(),
     );
+    expect(body).toMatchObject({ mode: 'hybrid', degraded: false, offset: 0, k: 5, total: 68 });
   });
 
   it('ranks papers containing "disentanglement" and "diffusion" above papers containing neither', async () => {
@@ -123,7 +91,7 @@ describe('GET /search', () => {
   it('allows browser UIs on other origins (CORS)', async () => {
     const { headers } = await get('/search?q=diffusion', { headers: { Origin: 'http://example.test' } });
     expect(headers.get('access-control-allow-origin')).toBe('*');
-    const preflight = await fetch(`${base}/search`, {
+    const preflight = await fetch(`${sample.base}/search`, {
       method: 'OPTIONS',
       headers: { Origin: 'http://example.test', 'Access-Control-Request-Method': 'GET' },
     });
@@ -188,7 +156,7 @@ describe('GET /health and unknown routes', () => {
   it('reports status, paper count, model id and dims', async () => {
     const { status, body } = await get('/health');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ status: 'ok', papers: 68, model: { id: 'lexical', dims: embedder.dims, ready: true, error: null } });
+    expect(body).toMatchObject({ status: 'ok', papers: 68, model: { id: 'lexical', dims: sample.embedder.dims, ready: true, error: null } });
   });
 
   it('answers unknown routes and methods with a JSON 404', async () => {
@@ -200,17 +168,30 @@ describe('GET /health and unknown routes', () => {
 });
 
 describe('without a model', () => {
-  it('answers /search with 503 and the reason, while stored-vector routes keep working', async () => {
+  it('answers semantic search with 503 and the reason; hybrid falls back to keyword and says so', async () => {
     const reason = new AppError('MODEL_UNAVAILABLE', 'Embedding model "x" could not be loaded from the local folder /m/x: missing');
-    const degraded = await listen(new SearchService(store, { error: reason }));
+    const degraded = await listen(new SearchService(sample.store, { error: reason }));
+    const json = async (path: string) => {
+      const response = await fetch(degraded.base + path);
+      return { status: response.status, body: (await response.json()) as any };
+    };
     try {
-      const search = await fetch(`${degraded.base}/search?q=diffusion`);
-      expect(search.status).toBe(503);
-      expect(((await search.json()) as any).error).toMatchObject({ code: 'MODEL_UNAVAILABLE', message: reason.message });
-      const similar = await fetch(`${degraded.base}/papers/factorized-visual-tokenization-and-generation/similar?k=3`);
-      expect(similar.status).toBe(200);
-      const health = (await (await fetch(`${degraded.base}/health`)).json()) as any;
-      expect(health).toMatchObject({ status: 'degraded', papers: 68, model: { ready: false, error: reason.message } });
+      const semantic = await json('/search?q=diffusion&mode=semantic');
+      expect(semantic.status).toBe(503);
+      expect(semantic.body.error).toMatchObject({ code: 'MODEL_UNAVAILABLE', message: reason.message });
+      const hybrid = await json('/search?q=diffusion');
+      expect(hybrid.status).toBe(200);
+      expect(hybrid.body).toMatchObject({ mode: 'hybrid', degraded: true });
+      expect(hybrid.body.results.length).toBeGreaterThan(0);
+      expect(hybrid.body.results.every((r: any) => r.scores.keyword !== null && r.scores.semantic === null)).toBe(true);
+      expect((await json('/search?q=diffusion&mode=keyword')).body.degraded).toBe(false);
+      expect((await json('/papers/factorized-visual-tokenization-and-generation/similar?k=3')).status).toBe(200);
+      expect((await json('/health')).body).toMatchObject({
+        status: 'degraded',
+        papers: 68,
+        capabilities: { keyword: true, semantic: false, hybrid: false },
+        model: { ready: false, error: reason.message },
+      });
     } finally {
       degraded.server.close();
     }

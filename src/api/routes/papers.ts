@@ -1,10 +1,9 @@
 // GET /papers/:id and GET /papers/:id/similar.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { SearchService } from '../../search/search-service.ts';
-import { toResult } from '../present.ts';
+import { toFilter, toPage } from '../present.ts';
 import { Paper, PaperParams, SimilarQuery, SimilarResponse } from '../schemas.ts';
 import { errorResponses, jsonContent } from './responses.ts';
-import { elapsed } from './search.ts';
 
 const paperRoute = createRoute({
   method: 'get',
@@ -21,7 +20,7 @@ const paperRoute = createRoute({
 const similarRoute = createRoute({
   method: 'get',
   path: '/papers/{id}/similar',
-  summary: 'Papers nearest to a paper (never the paper itself)',
+  summary: 'Papers nearest to a paper (never the paper itself), with the same filters as /search',
   request: { params: PaperParams, query: SimilarQuery },
   responses: {
     200: { content: jsonContent(SimilarResponse), description: 'Nearest papers, best first.' },
@@ -36,8 +35,8 @@ export function registerPapers(app: OpenAPIHono, search: SearchService): void {
   app.openapi(similarRoute, (c) => {
     const started = performance.now();
     const { id } = c.req.valid('param');
-    const { k } = c.req.valid('query');
-    const hits = search.similar(id, k);
-    return c.json({ id, results: hits.map(toResult), took_ms: elapsed(started) }, 200);
+    const input = c.req.valid('query');
+    const page = search.similar(id, { k: input.k, offset: input.offset, filter: toFilter(input) });
+    return c.json({ id, ...toPage(page, input, started) }, 200);
   });
 }

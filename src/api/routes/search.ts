@@ -1,14 +1,14 @@
-// GET /search: free-text semantic search.
+// GET /search: text search in hybrid (default), semantic or keyword mode, with filters and paging.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { SearchService } from '../../search/search-service.ts';
-import { toResult } from '../present.ts';
+import { toFilter, toPage } from '../present.ts';
 import { SearchQuery, SearchResponse } from '../schemas.ts';
 import { errorResponses, jsonContent } from './responses.ts';
 
 const route = createRoute({
   method: 'get',
   path: '/search',
-  summary: 'Search papers by meaning',
+  summary: 'Search papers by meaning and by keywords',
   request: { query: SearchQuery },
   responses: {
     200: { content: jsonContent(SearchResponse), description: 'Papers best first.' },
@@ -20,10 +20,9 @@ const route = createRoute({
 export function registerSearch(app: OpenAPIHono, search: SearchService): void {
   app.openapi(route, async (c) => {
     const started = performance.now();
-    const { q, k } = c.req.valid('query');
-    const hits = await search.search(q, k);
-    return c.json({ query: q, results: hits.map(toResult), took_ms: elapsed(started) }, 200);
+    const input = c.req.valid('query');
+    const page = await search.search({ query: input.q, mode: input.mode, k: input.k, offset: input.offset, filter: toFilter(input) });
+    const fusion = page.fusion ? { rrf_k: page.fusion.rrfK, weights: page.fusion.weights } : null;
+    return c.json({ query: input.q, mode: page.mode, degraded: page.degraded, fusion, ...toPage(page, input, started) }, 200);
   });
 }
-
-export const elapsed = (started: number): number => Math.round((performance.now() - started) * 100) / 100;

@@ -1,0 +1,34 @@
+// POST /recommend: papers near positive examples (and optional text), away from negative ones.
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { SearchService } from '../../search/search-service.ts';
+import { toFilter, toPage } from '../present.ts';
+import { RecommendBody, RecommendResponse } from '../schemas.ts';
+import { errorResponses, jsonContent } from './responses.ts';
+
+const route = createRoute({
+  method: 'post',
+  path: '/recommend',
+  summary: 'Recommendations from example papers',
+  request: { body: { content: jsonContent(RecommendBody), required: true } },
+  responses: {
+    200: { content: jsonContent(RecommendResponse), description: 'Recommended papers, best first; the input papers are excluded.' },
+    400: errorResponses[400],
+    503: errorResponses[503],
+  },
+});
+
+export function registerRecommend(app: OpenAPIHono, search: SearchService): void {
+  app.openapi(route, async (c) => {
+    const started = performance.now();
+    const input = c.req.valid('json');
+    const page = await search.recommend({
+      positive: input.positive,
+      negative: input.negative,
+      text: input.text,
+      k: input.k,
+      offset: input.offset,
+      filter: toFilter(input),
+    });
+    return c.json(toPage(page, input, started), 200);
+  });
+}
