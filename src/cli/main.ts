@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config.ts';
 import { isAppError } from '../errors.ts';
+import { registerEval } from './commands/eval.ts';
 import { ingestFiles } from './commands/ingest.ts';
 import { serveCommand } from './commands/serve.ts';
 import { loadModel, openStore } from './runtime.ts';
@@ -29,15 +30,17 @@ program
   .action(async (files: string[], options: { capturedYear?: number }) => {
     const config = loadConfig(process.env);
     const model = await loadModel(config);
-    if (!model.embedder) throw model.error;
+    if (model.error) console.error(`warning: ${model.error.message}`);
     const store = openStore(config);
     try {
       await ingestFiles(files, { capturedYear: options.capturedYear }, store, model.embedder);
     } finally {
       store.close();
-      await model.embedder.dispose();
+      await model.embedder?.dispose();
     }
   });
+
+registerEval(program);
 
 function parsePort(value: string): number {
   const port = Number(value);

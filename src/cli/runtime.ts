@@ -3,7 +3,7 @@
 import type { AppConfig } from '../config.ts';
 import { TransformersEmbedder } from '../embed/transformers-embedder.ts';
 import { isAppError } from '../errors.ts';
-import type { ModelSlot } from '../search/search-service.ts';
+import type { ModelSlot } from '../search/types.ts';
 import { PaperStore } from '../store/paper-store.ts';
 
 export async function loadModel(config: AppConfig): Promise<ModelSlot> {

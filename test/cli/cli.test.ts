@@ -59,10 +59,52 @@ describe('paperseek ingest', () => {
     expect(run.stderr).toContain('read 3, added 2, updated 0, unchanged 0, skipped 1');
   });
 
-  it('exits non-zero with the reason when the model cannot be loaded', async () => {
-    const run = await runCli(['ingest', SAMPLE_FILE], { ...env(), PAPERSEEK_MODEL: 'missing-model' });
-    expect(run.code).toBe(1);
+  it('without a model, warns with the reason and stores the papers with vectors pending', async () => {
+    const file = path.join(dir.path, 'offline.jsonl');
+    writeFileSync(file, JSON.stringify({ id: 'offline-1', title: 'Cryogenic ferroelectrics', abstract: 'Polarisation at low temperature.' }));
+    const run = await runCli(['ingest', file], { ...env(), PAPERSEEK_MODEL: 'missing-model' });
+    expect(run.code).toBe(0);
     expect(run.stderr).toContain('"missing-model"');
     expect(run.stderr).toContain(path.join(inject('modelsDir'), 'missing-model'));
+    expect(run.stderr).toContain('added 1, updated 0, unchanged 0, skipped 0 (embedded 0, vectors pending 1)');
+    const again = await runCli(['ingest', file], env());
+    expect(again.stderr).toContain('unchanged 1, skipped 0 (embedded 1, vectors pending 0)');
   });
 });
+
+describe('paperseek eval', () => {
+  const queries = path.resolve('../shared/eval/queries.public.jsonl');
+
+  it('prints nDCG@10, recall@10 and MRR@10 in [0, 1] for every mode', async () => {
+    const run = await runCli(['eval', '--queries', queries, '--mode', 'all', '--json'], env());
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.queries).toBe(10);
+    for (const mode of ['hybrid', 'semantic', 'keyword']) {
+      for (const metric of ['ndcg@10', 'recall@10', 'mrr@10']) {
+        expect(report[mode][metric], `${mode} ${metric}`).toBeGreaterThanOrEqual(0);
+        expect(report[mode][metric], `${mode} ${metric}`).toBeLessThanOrEqual(1);
+      }
+      expect(Object.keys(report[mode].by_kind).sort()).toEqual(['acronym', 'keyword', 'natural', 'paraphrase', 'similar']);
+    }
+    // Fusing a weaker semantic side must not cost the keyword ranking more than 0.02.
+    expect(report.hybrid['ndcg@10']).toBeGreaterThanOrEqual(report.keyword['ndcg@10'] - 0.02);
+  });
+
+  it('keeps hybrid within 0.02 of keyword even when the semantic side is a random-weight model', async () => {
+    const tiny = { ...env(), PAPERSEEK_MODEL: 'tiny', PAPERSEEK_DATA_DIR: path.join(dir.path, 'index-tiny') };
+    expect((await runCli(['ingest', '--captured-year', '2025', SAMPLE_FILE], tiny)).code).toBe(0);
+    const report = JSON.parse((await runCli(['eval', '--queries', queries, '--json'], tiny)).stdout);
+    expect(report.semantic['ndcg@10']).toBeLessThan(report.keyword['ndcg@10'] - 0.2); // the side really is weak
+    expect(report.hybrid['ndcg@10']).toBeGreaterThanOrEqual(report.keyword['ndcg@10'] - 0.02);
+  });
+
+  it('prints a readable table by default and rejects an unknown mode', async () => {
+    const run = await runCli(['eval', '--queries', queries, '--mode', 'keyword'], env());
+    expect(run.stdout).toMatch(/keyword\s+all\s+0\.\d{3}/);
+    const bad = await runCli(['eval', '--queries', queries, '--mode', 'fuzzy'], env());
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('fuzzy');
+  });
+});
+

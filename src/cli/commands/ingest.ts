@@ -16,13 +16,14 @@ export async function ingestFiles(
   files: readonly string[],
   options: ReadOptions,
   store: PaperStore,
-  embedder: Embedder,
+  embedder: Embedder | undefined,
   log: (line: string) => void = (line) => console.error(line),
 ): Promise<IngestSummary> {
   const { records, problems, notes } = await readSources([...files], options);
   for (const problem of problems) log(`skipped ${problem.file}:${problem.line} ${problem.field}: ${problem.reason}`);
   for (const note of notes) log(`note: ${note}`);
   const progress = createProgress('embedding');
+  if (!embedder) log('no embedding model: storing papers for keyword search, vectors pending until an ingest with the model');
   const counts = await ingestRecords(records, store, embedder, {
     onProgress: ({ done, total }) => total > 0 && progress.update(done, total),
   });
@@ -33,4 +34,5 @@ export async function ingestFiles(
 }
 
 export const formatSummary = (s: IngestSummary): string =>
-  `ingest done: read ${s.read}, added ${s.added}, updated ${s.updated}, unchanged ${s.unchanged}, skipped ${s.skipped}`;
+  `ingest done: read ${s.read}, added ${s.added}, updated ${s.updated}, unchanged ${s.unchanged}, skipped ${s.skipped}` +
+  ` (embedded ${s.embedded}, vectors pending ${s.pending})`;

@@ -10,16 +10,14 @@ import { ingestFiles } from './ingest.ts';
 
 export async function serveCommand(config: AppConfig): Promise<void> {
   const model = await loadModel(config);
-  if (model.error) console.error(`warning: ${model.error.message}\nServing without a model: /search answers 503 until it loads.`);
+  if (model.error) console.error(`warning: ${model.error.message}\nServing without a model: keyword search works; semantic search answers 503, hybrid falls back to keyword.`);
   const store = openStore(config);
-  if (model.embedder) {
-    store.bind({ ...model.embedder.spec, dims: model.embedder.dims });
-    if (store.count() === 0) {
-      console.error(`empty index in ${config.dataDir}: ingesting the bundled sample ${SAMPLE_FILE}`);
-      await ingestFiles([SAMPLE_FILE], { capturedYear: SAMPLE_CAPTURED_YEAR }, store, model.embedder);
-    }
+  if (model.embedder) store.bind({ ...model.embedder.spec, dims: model.embedder.dims });
+  if (store.count() === 0) {
+    console.error(`empty index in ${config.dataDir}: ingesting the bundled sample ${SAMPLE_FILE}`);
+    await ingestFiles([SAMPLE_FILE], { capturedYear: SAMPLE_CAPTURED_YEAR }, store, model.embedder);
   }
-  const app = createApp({ search: new SearchService(store, model) });
+  const app = createApp({ search: new SearchService(store, model, config.search) });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     console.error(`paperseek: ${store.count()} papers, listening on http://${config.host ?? 'localhost'}:${info.port}`);
   });
