@@ -23,6 +23,7 @@ export function createApp({ search }: AppDeps): OpenAPIHono {
   app.use('*', cors());
   registerSearch(app, search);
   registerPapers(app, search);
+  registerRecommend(app, search);
   registerHealth(app, search);
   registerDocs(app);
   registerUi(app);
