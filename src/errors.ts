@@ -8,6 +8,9 @@ export const errorCodes = [
   'INDEX_MISMATCH',
   'BAD_CONFIG',
   'BAD_INPUT_FILE',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'HEADERS_TOO_LARGE',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -53,7 +53,8 @@ export function registerDocs(app: OpenAPIHono): void {
   app.get('/docs/assets/init.js', (c) => c.body(INIT_JS, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
   app.get('/docs/assets/:file', async (c) => {
     const file = c.req.param('file');
-    const type = ASSETS[file];
+    // Own keys only: `__proto__` or `constructor` must not reach readFile.
+    const type = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
     if (!type) return c.json(errorBody('NOT_FOUND', `No route GET ${c.req.path}.`), 404);
     const body = await readFile(path.join(SWAGGER_DIR, file));
     return c.body(body, 200, { 'content-type': type, 'cache-control': 'public, max-age=86400' });

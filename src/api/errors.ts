@@ -10,10 +10,16 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   BAD_REQUEST: 400,
   BAD_INPUT_FILE: 400,
   NOT_FOUND: 404,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  HEADERS_TOO_LARGE: 431,
   MODEL_UNAVAILABLE: 503,
   INDEX_MISMATCH: 503,
   BAD_CONFIG: 500,
 };
+
+/** The HTTP status of an error code. */
+export const statusOf = (code: ErrorCode): ContentfulStatusCode => STATUS[code];
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -23,10 +29,18 @@ export const errorBody = (code: string, message: string, details?: unknown): Err
   error: details === undefined ? { code, message } : { code, message, details },
 });
 
+/** Statuses Hono and @hono/zod-openapi reject with by themselves, given a catalogue code and a useful message. */
+const FRAMEWORK_REJECTIONS: Partial<Record<number, { code: ErrorCode; message: string }>> = {
+  413: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large.' },
+  415: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Request body must be JSON, sent with Content-Type: application/json.' },
+};
+
 export function handleError(error: Error, c: Context): Response {
   if (isAppError(error)) return c.json(errorBody(error.code, error.message, error.details), STATUS[error.code]);
-  // Hono's own rejections (e.g. a body that is not JSON) are client errors with their own status.
+  // Hono's own rejections (malformed JSON, a body that is not JSON) are client errors with their own status.
   if (error instanceof HTTPException && error.status < 500) {
+    const known = FRAMEWORK_REJECTIONS[error.status];
+    if (known) return c.json(errorBody(known.code, known.message), STATUS[known.code]);
     return c.json(errorBody(error.status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', error.message || 'Bad request.'), error.status);
   }
   // Unknown errors are server faults: log them, never leak their text to clients.
@@ -34,15 +48,22 @@ export function handleError(error: Error, c: Context): Response {
   return c.json(errorBody('INTERNAL', 'Internal server error.'), 500);
 }
 
-const PLACE: Record<string, string> = { query: 'query parameter', param: 'path parameter', json: 'body field' };
+/** How a validation target is named in messages: a field of it, and the whole of it. */
+const PLACE: Record<string, { field: string; whole: string }> = {
+  query: { field: 'query parameter', whole: 'query' },
+  param: { field: 'path parameter', whole: 'path' },
+  json: { field: 'body field', whole: 'body' },
+};
 
 /** Validation failure → 400 naming every offending field (`target` is query, param or json). */
 export function validationError(error: ZodError, target: string, c: Context): Response {
-  const where = PLACE[target] ?? target;
+  const place = PLACE[target] ?? { field: target, whole: target };
   const details = error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.join('.') : where,
+    field: issue.path.length > 0 ? issue.path.map(String).join('.') : place.whole,
     reason: issue.message,
   }));
   const summary = details.map(({ field, reason }) => `${field}: ${reason}`).join('; ');
-  return c.json(errorBody('BAD_REQUEST', `Invalid ${where} ${summary}`, details), 400);
+  // An issue with the whole target (e.g. a JSON body that is an array) reads "Invalid request body: …".
+  const message = details.every(({ field }) => field === place.whole) ? `Invalid request ${summary}` : `Invalid ${place.field} ${summary}`;
+  return c.json(errorBody('BAD_REQUEST', message, details), 400);
 }

@@ -8,9 +8,10 @@ export const DEFAULT_K = 10;
 export const MAX_OFFSET = 1000;
 export const MAX_QUERY_CHARS = 1000;
 export const MAX_IDS = 100;
+export const MAX_ID_CHARS = 500;
 
 const integer = (what: string) =>
-  z.coerce.number({ error: 'must be a number' }).int({ error: 'must be an integer' }).openapi({ description: what });
+  z.coerce.number({ error: 'must be a number' }).int({ error: 'must be an integer', abort: true }).openapi({ description: what });
 
 const k = integer(`Number of results (1–${MAX_K}).`)
   .min(1, { error: 'must be at least 1' })
@@ -38,7 +39,10 @@ const flag = z
 const filterFields = {
   published_from: isoDate.optional().openapi({ description: 'Only papers published on or after this date.', example: '2024-01-01' }),
   published_to: isoDate.optional().openapi({ description: 'Only papers published on or before this date.' }),
-  min_upvotes: integer('Only papers with at least this many upvotes.').min(0, { error: 'must be at least 0' }).optional(),
+  min_upvotes: integer('Only papers with at least this many upvotes.')
+    .min(0, { error: 'must be at least 0' })
+    .max(Number.MAX_SAFE_INTEGER, { error: 'is too large' })
+    .optional(),
   has_code: flag.optional().openapi({ type: 'boolean', description: 'Only papers with (true) or without (false) a GitHub link.' }),
 };
 
@@ -66,7 +70,15 @@ export const SearchQuery = z
 
 export const SimilarQuery = z.object({ k, offset, ...filterFields }).refine(dateRangeIsOrdered, dateRangeError);
 
-const paperId = z.string({ error: 'must be a paper id' }).min(1, { error: 'must not be empty' }).max(500, { error: 'is too long' });
+const paperId = z.string({ error: 'must be a paper id' }).min(1, { error: 'must not be empty' }).max(MAX_ID_CHARS, { error: `must be at most ${MAX_ID_CHARS} characters` });
+
+/** A JSON number that must be an integer in [min, max], with messages naming the bound. */
+const jsonInteger = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be an integer', abort: true })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: max === Number.MAX_SAFE_INTEGER ? 'is too large' : `must be at most ${max}` });
 
 export const RecommendBody = z
   .object({
@@ -76,14 +88,19 @@ export const RecommendBody = z
       .max(MAX_IDS, { error: `must name at most ${MAX_IDS} papers` })
       .openapi({ example: ['factorized-visual-tokenization-and-generation'] }),
     negative: z.array(paperId, { error: 'must be an array of paper ids' }).max(MAX_IDS, { error: `must name at most ${MAX_IDS} papers` }).default([]),
-    text: z.string({ error: 'must be a string' }).trim().min(1, { error: 'must not be empty' }).max(MAX_QUERY_CHARS).optional(),
-    k: z.number({ error: 'must be a number' }).int({ error: 'must be an integer' }).min(1).max(MAX_K).default(DEFAULT_K),
-    offset: z.number({ error: 'must be a number' }).int({ error: 'must be an integer' }).min(0).max(MAX_OFFSET).default(0),
+    text: z
+      .string({ error: 'must be a string' })
+      .trim()
+      .min(1, { error: 'must not be empty' })
+      .max(MAX_QUERY_CHARS, { error: `must be at most ${MAX_QUERY_CHARS} characters` })
+      .optional(),
+    k: jsonInteger(1, MAX_K).default(DEFAULT_K),
+    offset: jsonInteger(0, MAX_OFFSET).default(0),
     published_from: isoDate.optional(),
     published_to: isoDate.optional(),
-    min_upvotes: z.number({ error: 'must be a number' }).int().min(0).optional(),
+    min_upvotes: jsonInteger(0).optional(),
     has_code: z.boolean({ error: 'must be true or false' }).optional(),
-  })
+  }, { error: 'must be a JSON object' })
   .refine(dateRangeIsOrdered, dateRangeError);
 
 export const PaperParams = z.object({

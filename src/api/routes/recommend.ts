@@ -13,6 +13,8 @@ const route = createRoute({
   responses: {
     200: { content: jsonContent(RecommendResponse), description: 'Recommended papers, best first; the input papers are excluded.' },
     400: errorResponses[400],
+    413: errorResponses[413],
+    415: errorResponses[415],
     503: errorResponses[503],
   },
 });
