@@ -1,6 +1,7 @@
 // The product's embedder: transformers.js (onnxruntime-node) running a Hub model id or a local
 // model folder. The tokenizer and model are called directly, with our own pooling, so there is
-// one model call per length-sorted batch and no pipeline overhead.
+// one model call per length-sorted batch and no pipeline overhead. Single queries that arrive
+// while a model call is running are coalesced into one batch for the next call (see embedQuery).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { AutoModel, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer, type Tensor } from '@huggingface/transformers';
@@ -17,12 +18,28 @@ export interface TransformersEmbedderOptions extends EmbeddingSpec {
   batchSize: number;
   /** onnxruntime intra-op threads; undefined lets onnxruntime decide. */
   threads?: number;
+  /**
+   * Whether onnxruntime's intra-op threads busy-wait for work between calls (onnxruntime's
+   * default: yes). Turning it off frees the CPU for the HTTP event loop between queries.
+   */
+  spinning?: boolean;
+  /** Coalesce concurrent single-query calls into one model call (default true). */
+  coalesceQueries?: boolean;
+}
+
+interface QueuedQuery {
+  text: string;
+  resolve: (vector: Float32Array) => void;
+  reject: (error: unknown) => void;
 }
 
 // BERT-family position tables end at 512; some tokenizers report an "unlimited" model_max_length.
 const FALLBACK_MAX_TOKENS = 512;
 
 export class TransformersEmbedder implements Embedder {
+  private readonly queries: QueuedQuery[] = [];
+  private draining = false;
+
   private constructor(
     readonly spec: EmbeddingSpec,
     readonly dims: number,
@@ -30,6 +47,7 @@ export class TransformersEmbedder implements Embedder {
     private readonly batchSize: number,
     private readonly tokenizer: PreTrainedTokenizer,
     private readonly model: PreTrainedModel,
+    private readonly coalesceQueries: boolean,
   ) {}
 
   static async create(options: TransformersEmbedderOptions): Promise<TransformersEmbedder> {
@@ -44,7 +62,10 @@ export class TransformersEmbedder implements Embedder {
       const model = await AutoModel.from_pretrained(source.name, {
         dtype: options.dtype as 'q8',
         device: 'cpu',
-        session_options: options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {},
+        session_options: {
+          ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
+          ...(options.spinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } } : {}),
+        },
       });
       const config = model.config as unknown as { hidden_size?: number; max_position_embeddings?: number };
       if (!config.hidden_size) throw new Error('config.json has no hidden_size');
@@ -52,14 +73,15 @@ export class TransformersEmbedder implements Embedder {
         Number(tokenizer.model_max_length) || FALLBACK_MAX_TOKENS,
         config.max_position_embeddings ?? FALLBACK_MAX_TOKENS,
       );
-      const { modelDir: _dir, cacheDir: _cache, batchSize, threads: _threads, ...spec } = options;
-      return new TransformersEmbedder(spec, config.hidden_size, maxTokens, batchSize, tokenizer, model);
+      const { modelDir: _dir, cacheDir: _cache, batchSize, threads: _threads, spinning: _spinning, coalesceQueries, ...spec } = options;
+      return new TransformersEmbedder(spec, config.hidden_size, maxTokens, batchSize, tokenizer, model, coalesceQueries ?? true);
     } catch (error) {
       throw modelUnavailable(options, source, error);
     }
   }
 
   async embed(texts: string[], kind: TextKind, onProgress?: (done: number) => void): Promise<Float32Array[]> {
+    if (this.coalesceQueries && kind === 'query' && texts.length === 1 && !onProgress) return [await this.embedQuery(texts[0]!)];
     const prefix = kind === 'query' ? this.spec.queryPrefix : this.spec.passagePrefix;
     const vectors = new Array<Float32Array>(texts.length);
     let done = 0;
@@ -70,6 +92,41 @@ export class TransformersEmbedder implements Embedder {
       onProgress?.(done);
     }
     return vectors;
+  }
+
+  /**
+   * One query, batched with the queries that arrive while a model call runs. onnxruntime's run
+   * blocks the event loop, so under concurrent load requests pile up during each call; one call
+   * for all of them costs far less than one call each (short queries leave the model's matrix
+   * kernels mostly idle). A lone query goes straight through after one setImmediate tick.
+   */
+  private embedQuery(text: string): Promise<Float32Array> {
+    return new Promise((resolve, reject) => {
+      this.queries.push({ text, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        setImmediate(() => void this.drainQueries());
+      }
+    });
+  }
+
+  private async drainQueries(): Promise<void> {
+    try {
+      while (this.queries.length > 0) {
+        const waiting = this.queries.splice(0, this.queries.length);
+        const texts = waiting.map((query) => this.spec.queryPrefix + query.text);
+        for (const batch of lengthSortedBatches(texts, this.batchSize)) {
+          try {
+            const pooled = await this.embedBatch(batch.map((index) => texts[index]!));
+            batch.forEach((index, row) => waiting[index]!.resolve(pooled[row]!));
+          } catch (error) {
+            for (const index of batch) waiting[index]!.reject(error);
+          }
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
   }
 
   private async embedBatch(texts: string[]): Promise<Float32Array[]> {

@@ -41,6 +41,14 @@ describe('TransformersEmbedder', () => {
     });
   });
 
+  it('coalesces concurrent single queries into batches without changing their vectors', async () => {
+    const concurrent = await Promise.all(texts.map(async (text) => (await lexical.embed([text], 'query'))[0]!));
+    for (const [i, text] of texts.entries()) {
+      const [alone] = await lexical.embed([text], 'query');
+      expect(cosine(concurrent[i]!, alone!)).toBeGreaterThan(0.9999);
+    }
+  });
+
   it('reports progress per batch up to the number of texts', async () => {
     const seen: number[] = [];
     await lexical.embed(texts, 'passage', (done) => seen.push(done));

@@ -1,0 +1,162 @@
+// One ingest measurement in a fresh process (so peak RSS belongs to that measurement alone).
+// argv[2] is a JSON IngestJob; prints one JSON line with the result on stdout.
+//   raw      — (a) onnxruntime-node InferenceSession.run on pre-tokenized, length-sorted batches: the limit
+//   embedder — (b) TransformersEmbedder.embed (src/embed): tokenizer + model + pooling
+//   split    — (b) again, step by step with the embedder's own tokenizer/model, timing each step
+//   ingest   — (c) readSources + ingestRecords into a fresh PaperStore: parse, embed, SQLite, FTS, HNSW, save
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { AutoTokenizer, type PreTrainedTokenizer, type Tensor } from '@huggingface/transformers';
+import * as ort from 'onnxruntime-node';
+import { lengthSortedBatches } from '../../src/embed/batching.ts';
+import { pool } from '../../src/embed/pooling.ts';
+import { TransformersEmbedder } from '../../src/embed/transformers-embedder.ts';
+import { ingestRecords } from '../../src/ingest/ingest.ts';
+import { embeddingText } from '../../src/ingest/paper-text.ts';
+import { readSources } from '../../src/sources/index.ts';
+import { PaperStore } from '../../src/store/paper-store.ts';
+
+export interface IngestJob {
+  variant: 'raw' | 'embedder' | 'split' | 'ingest';
+  dtype: 'q8' | 'fp32';
+  batchSize: number;
+  threads?: number;
+  /** JSONL file with the papers to embed. */
+  file: string;
+  modelDir: string;
+  model: string;
+  workDir: string;
+  hnsw: { M: number; efConstruction: number; ef: number };
+}
+
+export interface IngestResult {
+  variant: IngestJob['variant'];
+  papers: number;
+  seconds: number;
+  papersPerSecond: number;
+  loadSeconds: number;
+  peakRssMb: number;
+  steps?: Record<string, number>;
+}
+
+const job = JSON.parse(process.argv[2]!) as IngestJob;
+const now = () => performance.now();
+
+function embedderOptions() {
+  return {
+    model: job.model,
+    modelDir: job.modelDir,
+    dtype: job.dtype,
+    pooling: 'mean' as const,
+    normalize: true,
+    queryPrefix: '',
+    passagePrefix: '',
+    batchSize: job.batchSize,
+    threads: job.threads,
+  };
+}
+
+async function texts(): Promise<string[]> {
+  const { records } = await readSources([job.file], {});
+  return records.map(embeddingText);
+}
+
+async function raw(): Promise<Omit<IngestResult, 'peakRssMb' | 'variant'>> {
+  const all = await texts();
+  const loadStarted = now();
+  const tokenizer: PreTrainedTokenizer = await AutoTokenizer.from_pretrained(path.resolve(job.modelDir, job.model), { local_files_only: true });
+  const weights = job.dtype === 'fp32' ? 'model.onnx' : 'model_quantized.onnx';
+  const session = await ort.InferenceSession.create(path.resolve(job.modelDir, job.model, 'onnx', weights), {
+    graphOptimizationLevel: 'all',
+    ...(job.threads ? { intraOpNumThreads: job.threads, interOpNumThreads: 1 } : {}),
+  });
+  const loadSeconds = (now() - loadStarted) / 1000;
+  const feeds = lengthSortedBatches(all, job.batchSize).map((batch) => {
+    const inputs = tokenizer(batch.map((i) => all[i]!), { padding: true, truncation: true, max_length: 512 }) as Record<string, Tensor>;
+    const feed: Record<string, ort.Tensor> = {};
+    for (const name of session.inputNames) {
+      const tensor = inputs[name] ?? inputs.input_ids!;
+      const data = name in inputs ? (tensor.data as BigInt64Array) : new BigInt64Array(tensor.data.length);
+      feed[name] = new ort.Tensor('int64', data, tensor.dims);
+    }
+    return feed;
+  });
+  // One warm-up call on the first (shortest) batch, as the embedder's first call would pay it too.
+  await session.run(feeds[0]!);
+  const started = now();
+  for (const feed of feeds) await session.run(feed);
+  const seconds = (now() - started) / 1000;
+  await session.release();
+  return { papers: all.length, seconds, papersPerSecond: all.length / seconds, loadSeconds };
+}
+
+async function embedder(): Promise<Omit<IngestResult, 'peakRssMb' | 'variant'>> {
+  const all = await texts();
+  const loadStarted = now();
+  const model = await TransformersEmbedder.create(embedderOptions());
+  const loadSeconds = (now() - loadStarted) / 1000;
+  await model.embed([all[0]!], 'passage');
+  const started = now();
+  await model.embed(all, 'passage');
+  const seconds = (now() - started) / 1000;
+  await model.dispose();
+  return { papers: all.length, seconds, papersPerSecond: all.length / seconds, loadSeconds };
+}
+
+/** The embedder's steps timed one by one, through its own tokenizer and model objects. */
+async function split(): Promise<Omit<IngestResult, 'peakRssMb' | 'variant'>> {
+  const all = await texts();
+  const loadStarted = now();
+  const model = await TransformersEmbedder.create(embedderOptions());
+  const loadSeconds = (now() - loadStarted) / 1000;
+  const inner = model as unknown as { tokenizer: PreTrainedTokenizer; model: (inputs: unknown) => Promise<{ last_hidden_state: Tensor }>; maxTokens: number };
+  await model.embed([all[0]!], 'passage');
+  const steps = { sort: 0, tokenize: 0, model: 0, pool: 0 };
+  const started = now();
+  let t = now();
+  const batches = lengthSortedBatches(all, job.batchSize);
+  steps.sort += now() - t;
+  for (const batch of batches) {
+    t = now();
+    const inputs = inner.tokenizer(batch.map((i) => all[i]!), { padding: true, truncation: true, max_length: inner.maxTokens });
+    steps.tokenize += now() - t;
+    t = now();
+    const output = await inner.model(inputs);
+    steps.model += now() - t;
+    t = now();
+    const [b, seq, hidden] = output.last_hidden_state.dims as [number, number, number];
+    pool({ data: output.last_hidden_state.data as Float32Array, batch: b, seq, hidden }, (inputs as { attention_mask: Tensor }).attention_mask.data as BigInt64Array, 'mean', true);
+    steps.pool += now() - t;
+  }
+  const seconds = (now() - started) / 1000;
+  await model.dispose();
+  return { papers: all.length, seconds, papersPerSecond: all.length / seconds, loadSeconds, steps: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, v / 1000])) };
+}
+
+async function ingest(): Promise<Omit<IngestResult, 'peakRssMb' | 'variant'>> {
+  const dataDir = path.join(job.workDir, `ingest-${process.pid}`);
+  rmSync(dataDir, { recursive: true, force: true });
+  const loadStarted = now();
+  const model = await TransformersEmbedder.create(embedderOptions());
+  const loadSeconds = (now() - loadStarted) / 1000;
+  await model.embed(['warm-up'], 'passage');
+  const steps = { parse: 0, ingest: 0 };
+  const started = now();
+  const { records } = await readSources([job.file], {});
+  steps.parse = (now() - started) / 1000;
+  const store = PaperStore.open({ dataDir, hnsw: job.hnsw });
+  const t = now();
+  const counts = await ingestRecords(records, store, model);
+  steps.ingest = (now() - t) / 1000;
+  store.close();
+  const seconds = (now() - started) / 1000;
+  await model.dispose();
+  rmSync(dataDir, { recursive: true, force: true });
+  if (counts.embedded !== records.length) throw new Error(`embedded ${counts.embedded} of ${records.length}`);
+  return { papers: records.length, seconds, papersPerSecond: records.length / seconds, loadSeconds, steps };
+}
+
+const runners = { raw, embedder, split, ingest };
+const result = await runners[job.variant]();
+const peakRssMb = Math.round((process.resourceUsage().maxRSS * 1024) / 2 ** 20);
+console.log(JSON.stringify({ variant: job.variant, ...result, peakRssMb } satisfies IngestResult));

@@ -1,0 +1,35 @@
+// Benchmark entry point: `npm run bench -- <ingest|query|hnsw|orama|all> [--option value …]`.
+// Results are printed as markdown and written to .bench/results/ (git-ignored). See BENCHMARKS.md.
+import { log, parseArgs } from './lib/report.ts';
+
+const SECTIONS = ['ingest', 'query', 'hnsw', 'orama'] as const;
+// Side experiments, not part of `all`.
+const EXTRA = ['hnsw-native'] as const;
+type Section = (typeof SECTIONS)[number] | (typeof EXTRA)[number];
+
+async function run(section: Section, args: ReturnType<typeof parseArgs>): Promise<void> {
+  log(`section ${section}`);
+  switch (section) {
+    case 'ingest':
+      return (await import('./ingest.ts')).runIngest(args);
+    case 'query':
+      return (await import('./query.ts')).runQuery(args);
+    case 'hnsw':
+      return (await import('./hnsw.ts')).runHnsw(args);
+    case 'orama':
+      return (await import('./orama.ts')).runOrama(args);
+    case 'hnsw-native':
+      return (await import('./hnsw-native.ts')).runHnswNative(args);
+  }
+}
+
+const [section = 'all', ...rest] = process.argv.slice(2);
+const args = parseArgs(rest);
+if (section === 'all') {
+  for (const each of SECTIONS) await run(each, args);
+} else if ([...SECTIONS, ...EXTRA].includes(section as Section)) {
+  await run(section as Section, args);
+} else {
+  console.error(`unknown section "${section}"; use one of ${[...SECTIONS, ...EXTRA].join(', ')}, all`);
+  process.exit(2);
+}

@@ -1,0 +1,22 @@
+// The `serve` command's wiring (config → embedder → store → SearchService → Hono app) with
+// embedder knobs that have no environment variable yet, for A/B runs of the query section:
+//   BENCH_COALESCE=0|1  coalesce concurrent queries into one model call (embedder default: 1)
+//   BENCH_SPINNING=0|1  onnxruntime intra-op threads busy-wait between calls (onnxruntime default: 1)
+import { serve } from '@hono/node-server';
+import { createApp } from '../../src/api/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { TransformersEmbedder } from '../../src/embed/transformers-embedder.ts';
+import { SearchService } from '../../src/search/search-service.ts';
+import { PaperStore } from '../../src/store/paper-store.ts';
+
+const config = loadConfig(process.env);
+const embedder = await TransformersEmbedder.create({
+  ...config.embedding,
+  coalesceQueries: process.env.BENCH_COALESCE !== '0',
+  spinning: process.env.BENCH_SPINNING !== '0',
+});
+const store = PaperStore.open({ dataDir: config.dataDir, hnsw: config.hnsw });
+store.bind({ ...embedder.spec, dims: embedder.dims });
+const app = createApp({ search: new SearchService(store, { embedder }, config.search) });
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+process.once('SIGTERM', () => server.close(() => process.exit(0)));
