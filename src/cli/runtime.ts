@@ -1,8 +1,10 @@
 // Builds the concrete parts from configuration: the embedder (or why it failed) and the store.
 // Shared by the CLI commands; the only place besides config.ts that knows about the environment.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { AppConfig } from '../config.ts';
 import { TransformersEmbedder } from '../embed/transformers-embedder.ts';
-import { isAppError } from '../errors.ts';
+import { AppError, isAppError } from '../errors.ts';
 import type { ModelSlot } from '../search/types.ts';
 import { PaperStore } from '../store/paper-store.ts';
 
@@ -17,4 +19,12 @@ export async function loadModel(config: AppConfig): Promise<ModelSlot> {
 
 export function openStore(config: AppConfig): PaperStore {
   return PaperStore.open({ dataDir: config.dataDir, hnsw: config.hnsw, log: (line) => console.error(line) });
+}
+
+/** The store for commands that only read: a missing index is an error, not a new empty one. */
+export function openExistingStore(config: AppConfig): PaperStore {
+  if (!existsSync(path.join(config.dataDir, 'papers.db'))) {
+    throw new AppError('NOT_FOUND', `No index in ${config.dataDir}: run \`paperseek ingest <files>\` (or \`paperseek serve\`) first, or set PAPERSEEK_DATA_DIR.`);
+  }
+  return openStore(config);
 }

@@ -1,0 +1,48 @@
+// `paperseek search "<query>"`: hybrid, semantic or keyword search of the local index, printed
+// as a table or (--json) as the HTTP API's /search body.
+import { type Command, Option } from 'commander';
+import { loadConfig } from '../../config.ts';
+import { AppError } from '../../errors.ts';
+import { SearchService } from '../../search/search-service.ts';
+import { SEARCH_MODES, type ModelSlot, type SearchMode } from '../../search/types.ts';
+import { addPageOptions, toFilter, UsageError, type FilterOptions, type PageOptions } from '../options.ts';
+import { pageJson, pageSummary, resultsTable } from '../results.ts';
+import { loadModel, openExistingStore } from '../runtime.ts';
+
+interface SearchOptions extends PageOptions, FilterOptions {
+  mode: SearchMode;
+}
+
+export function registerSearch(program: Command): void {
+  const command = program
+    .command('search')
+    .description('search the index by meaning and by keywords')
+    .argument('<query>', 'free-text query (quote it)')
+    .addOption(new Option('-m, --mode <mode>', 'hybrid: fused ranks; semantic: vectors only; keyword: BM25 only').choices(SEARCH_MODES).default('hybrid'));
+  addPageOptions(command).action(async (query: string, options: SearchOptions) => {
+    if (!query.trim()) throw new UsageError('the query must not be empty');
+    const filter = toFilter(options);
+    const config = loadConfig(process.env);
+    // Keyword search needs no model: skip loading it.
+    const model: ModelSlot =
+      options.mode === 'keyword' ? { error: new AppError('MODEL_UNAVAILABLE', 'not loaded for keyword search') } : await loadModel(config);
+    const store = openExistingStore(config);
+    try {
+      if (model.embedder) store.bind({ ...model.embedder.spec, dims: model.embedder.dims });
+      else if (options.mode === 'hybrid') console.error(`warning: ${model.error.message}\nhybrid search falls back to keyword search.`);
+      const search = new SearchService(store, model, config.search);
+      const started = performance.now();
+      const page = await search.search({ query, mode: options.mode, k: options.k, offset: options.offset, filter });
+      if (options.json) {
+        console.log(JSON.stringify({ query, mode: page.mode, degraded: page.degraded, ...pageJson(page, options, started) }, null, 2));
+        return;
+      }
+      const mode = page.degraded ? `${page.mode}, degraded to keyword` : page.mode;
+      console.log(`${pageSummary(page, options.offset, `results for "${query}"`, performance.now() - started)} · ${mode}\n`);
+      console.log(resultsTable(page, options.offset));
+    } finally {
+      store.close();
+      await model.embedder?.dispose();
+    }
+  });
+}

@@ -1,0 +1,37 @@
+// One page of search or similar-paper results, as a table or as the HTTP API's JSON.
+import { toPage } from '../api/present.ts';
+import type { SearchPage } from '../search/types.ts';
+import { figure, table, type Column } from './output.ts';
+
+type Hit = SearchPage['hits'][number];
+
+/** The same JSON body the HTTP API answers, so scripts can switch between the two freely. */
+export const pageJson = (page: SearchPage, request: { k: number; offset: number }, started: number) => toPage(page, request, started);
+
+export function resultsTable(page: SearchPage, offset: number): string {
+  if (page.hits.length === 0) return 'No results.';
+  const hybrid = page.mode === 'hybrid';
+  const rank = new Map(page.hits.map((hit, i) => [hit, offset + i + 1]));
+  const columns: Column<Hit>[] = [
+    { header: '#', value: (hit: Hit) => String(rank.get(hit)), align: 'right' },
+    { header: 'score', value: (hit: Hit) => figure(hit.score, hybrid ? 4 : 3), align: 'right' },
+    ...(hybrid
+      ? [
+          { header: 'sem', value: (hit: Hit) => figure(hit.scores.semantic), align: 'right' as const },
+          { header: 'kw', value: (hit: Hit) => figure(hit.scores.keyword, 2), align: 'right' as const },
+        ]
+      : []),
+    { header: 'published', value: (hit: Hit) => hit.paper.published ?? '-' },
+    { header: 'up', value: (hit: Hit) => (hit.paper.upvotes === null ? '-' : String(hit.paper.upvotes)), align: 'right' },
+    { header: 'code', value: (hit: Hit) => (hit.paper.github_url ? 'yes' : '') },
+    { header: 'title / id', value: (hit: Hit) => hit.paper.title },
+  ];
+  return table<Hit>(page.hits, columns, { below: (hit) => hit.paper.id });
+}
+
+export function pageSummary(page: SearchPage, offset: number, what: string, tookMs: number): string {
+  const shown = page.hits.length;
+  const range = shown === 0 ? '0' : `${offset + 1}–${offset + shown}`;
+  const of = page.total === null ? '' : ` of ${page.total}`;
+  return `${range}${of} ${what} · ${Math.round(tookMs)} ms`;
+}

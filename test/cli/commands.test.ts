@@ -1,0 +1,103 @@
+// The `paperseek` subcommands as a user runs them (child processes on an index of the sample
+// built with the lexical test model): tables, --json, filters and exit codes. Help and usage
+// errors are tested in-process in program.test.ts.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runCli } from '../support/cli.ts';
+import { SAMPLE_FILE, tempDir } from '../support/fixtures.ts';
+
+const dir = tempDir();
+const env = () => ({ PAPERSEEK_DATA_DIR: path.join(dir.path, 'index'), PAPERSEEK_MODEL_DIR: inject('modelsDir'), PAPERSEEK_MODEL: 'lexical' });
+const cli = (...args: string[]) => runCli(args, env());
+const json = async (...args: string[]) => {
+  const run = await cli(...args, '--json');
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as any;
+};
+
+const FIRST = 'factorized-visual-tokenization-and-generation';
+
+beforeAll(async () => {
+  const run = await cli('ingest', '--captured-year', '2025', SAMPLE_FILE);
+  expect(run.code, run.stderr).toBe(0);
+});
+afterAll(() => dir.remove());
+
+describe('paperseek bin', () => {
+  it('runs through the package.json bin entry too', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [path.resolve('bin/paperseek.js'), '--version']);
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('paperseek search', () => {
+  it('prints a readable table: rank, scores, date, code, title with the id under it', async () => {
+    const run = await cli('search', 'disentanglement diffusion', '-k', '3');
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^1–3 of \d+ results for "disentanglement diffusion" · \d+ ms · hybrid$/);
+    expect(lines[2]).toMatch(/^#\s+score\s+sem\s+kw\s+published\s+up\s+code\s+title \/ id$/);
+    expect(lines).toHaveLength(3 + 2 * 3);
+    expect(lines[3]).toMatch(/^1\s+0\.\d{4}\s/);
+    expect(lines[4]!.trim()).toMatch(/^[a-z0-9-]+$/); // the id, whole, ready to copy into `similar`
+  });
+
+  it('--json prints the /search body of the HTTP API', async () => {
+    const body = await json('search', 'disentanglement diffusion', '-k', '5');
+    expect(body).toMatchObject({ query: 'disentanglement diffusion', mode: 'hybrid', degraded: false, k: 5, offset: 0, total: 68 });
+    expect(body.results).toHaveLength(5);
+    expect(Object.keys(body.results[0]).sort()).toEqual(
+      ['abstract', 'authors_count', 'github_url', 'highlights', 'id', 'project_url', 'published', 'ranks', 'score', 'scores', 'title', 'upvotes'].sort(),
+    );
+    const next = await json('search', 'disentanglement diffusion', '-k', '5', '--offset', '5');
+    expect(next.results.map((r: any) => r.id)).not.toContain(body.results[0].id);
+  });
+
+  it('applies the mode and the filters', async () => {
+    const withCode = await json('search', 'learning', '--mode', 'keyword', '--has-code', '-k', '100');
+    expect(withCode.mode).toBe('keyword');
+    expect(withCode.results.length).toBeGreaterThan(0);
+    for (const result of withCode.results) {
+      expect(result.github_url).not.toBeNull();
+      expect(result.scores.semantic).toBeNull();
+    }
+    const recent = await json('search', 'learning', '--mode', 'semantic', '--from', '2025-01-01', '-k', '100');
+    expect(recent.results.length).toBeGreaterThan(0);
+    for (const result of recent.results) expect(result.published >= '2025-01-01').toBe(true);
+  });
+});
+
+describe('paperseek similar', () => {
+  it('lists the nearest papers, never the paper itself', async () => {
+    const body = await json('similar', FIRST, '-k', '5');
+    expect(body.id).toBe(FIRST);
+    expect(body.results).toHaveLength(5);
+    expect(body.results.map((r: any) => r.id)).not.toContain(FIRST);
+    const table = await cli('similar', FIRST, '-k', '2');
+    expect(table.stdout).toContain('papers similar to "Factorized Visual Tokenization and Generation"');
+  });
+
+  it('exits 1 with the reason for an unknown paper', async () => {
+    const run = await cli('similar', 'no-such-paper');
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe('error: No paper with id "no-such-paper".');
+  });
+});
+
+describe('paperseek stats', () => {
+  it('shows papers, vectors, model and files', async () => {
+    const stats = await json('stats');
+    expect(stats).toMatchObject({ papers: 68, embedded: 68, pending_vectors: 0, model: { model: 'lexical' } });
+    expect(stats.files['papers.db']).toBeGreaterThan(0);
+    const text = await cli('stats');
+    expect(text.stdout).toMatch(/^papers\s+68$/m);
+  });
+
+  it('exits 1 when there is no index, instead of creating an empty one', async () => {
+    const run = await runCli(['stats'], { ...env(), PAPERSEEK_DATA_DIR: path.join(dir.path, 'nothing-here') });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('No index in');
+  });
+});
