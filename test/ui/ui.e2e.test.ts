@@ -188,6 +188,26 @@ describe('web UI', () => {
     await page.close();
   });
 
+  it('serves the interactive API reference at /docs, rendered from the local spec', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${base}/docs`);
+    await visible(page.locator('.opblock-summary-path', { hasText: '/search' }).first());
+    const paths = await page.locator('.opblock-summary-path').allInnerTexts();
+    expect(paths.map((p) => p.replace(/\u200b/g, ''))).toEqual(expect.arrayContaining(['/search', '/papers/{id}', '/papers/{id}/similar', '/health']));
+    await page.screenshot({ path: screenshotPath('docs.png') });
+    await page.close();
+  });
+
+  it('fits a phone-sized screen', async () => {
+    const page = await openPage('?q=disentanglement+diffusion');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await countOf(page.locator('#results article')).toBe(10);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: screenshotPath('ui-phone.png') });
+    await page.close();
+  });
+
   it('loads nothing from outside the server (works offline)', () => {
     expect(browser.external).toEqual([]);
   });
