@@ -188,6 +188,46 @@ describe('web UI', () => {
     await page.close();
   });
 
+  it('inserts only <mark> from highlights, and renders servers that send no scores, highlights or total', async () => {
+    const page = await openPage();
+    const paper = (id: string, extra: object) => ({
+      id,
+      title: `Title <b>${id}</b>`,
+      score: 0.8123,
+      abstract: 'An abstract with <script>window.pwned = 1</script> in it. '.repeat(10),
+      published: '2024-11-25',
+      upvotes: 3,
+      authors_count: 2,
+      github_url: 'javascript:alert(1)',
+      project_url: 'https://example.org/p',
+      ...extra,
+    });
+    const hostile = paper('hostile', {
+      highlights: { title: 'A <mark>match</mark> <img src=x onerror="window.pwned=1">', abstract: '<mark>ok</mark> <a href="https://evil.example">x</a>' },
+    });
+    const plain = paper('walking-skeleton', {}); // the pre-hybrid API: no scores, ranks, highlights, total or mode
+    await page.route('**/search?*', (route) =>
+      route.fulfill({ contentType: 'application/json', body: JSON.stringify({ query: 'x', results: [hostile, plain], took_ms: 1 }) }),
+    );
+    await page.getByRole('searchbox', { name: 'Search papers' }).fill('x');
+    await page.keyboard.press('Enter');
+    await countOf(page.locator('#results article')).toBe(2);
+    const [first, second] = [page.locator('#results article').nth(0), page.locator('#results article').nth(1)];
+    // Markup beyond <mark> falls back to text: no <img>, no <a>, nothing ran.
+    expect(await first.locator('h3 img, .snippet a').count()).toBe(0);
+    expect(await first.locator('h3').innerText()).toContain('A match');
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    // Without highlights, title and abstract are text, the snippet is cut, and the one score is shown.
+    expect(await second.locator('h3').innerText()).toBe('Title <b>walking-skeleton</b>');
+    expect(await second.locator('.snippet').innerText()).toMatch(/^An abstract with <script>.*…$/);
+    expect(await second.locator('dl.scores').innerText()).toMatch(/Score\s+0\.812/);
+    // Only http(s) links are rendered.
+    expect(await second.getByRole('link', { name: 'Code' }).count()).toBe(0);
+    expect(await second.getByRole('link', { name: 'Project page' }).getAttribute('href')).toBe('https://example.org/p');
+    await textOf(status(page)).toMatch(/^Showing 2 results for “x”/);
+    await page.close();
+  });
+
   it('serves the interactive API reference at /docs, rendered from the local spec', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${base}/docs`);
