@@ -4,7 +4,7 @@ import { cors } from 'hono/cors';
 import type { SearchService } from '../search/search-service.ts';
 import { registerDocs } from './docs.ts';
 import { errorBody, handleError, validationError } from './errors.ts';
-import { limitBody, strictUrl } from './request-limits.ts';
+import { closeAfterRejectedBody, limitBody, strictUrl } from './request-limits.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerPapers } from './routes/papers.ts';
 import { registerRecommend } from './routes/recommend.ts';
@@ -22,6 +22,7 @@ export function createApp({ search }: AppDeps): OpenAPIHono {
     },
   });
   app.use('*', cors());
+  app.use('*', closeAfterRejectedBody());
   app.use('*', strictUrl());
   app.use('*', limitBody());
   registerSearch(app, search);

@@ -43,6 +43,10 @@ export function handleError(error: Error, c: Context): Response {
     if (known) return c.json(errorBody(known.code, known.message), STATUS[known.code]);
     return c.json(errorBody(error.status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', error.message || 'Bad request.'), error.status);
   }
+  // The client hung up while its body was being read: no one is left to answer, and it is not our fault.
+  if ((error as NodeJS.ErrnoException).code === 'ECONNRESET') {
+    return c.json(errorBody('BAD_REQUEST', 'The request body was not received completely.'), 400);
+  }
   // Unknown errors are server faults: log them, never leak their text to clients.
   console.error(`${c.req.method} ${c.req.path} failed:`, error);
   return c.json(errorBody('INTERNAL', 'Internal server error.'), 500);

@@ -70,3 +70,17 @@ export const strictUrl = (): MiddlewareHandler =>
     }
     return next();
   };
+
+const carriesBody = (request: Request): boolean =>
+  request.headers.has('transfer-encoding') || Number(request.headers.get('content-length') ?? 0) > 0;
+
+/**
+ * An error answer to a request that carries a body closes the connection. The body may be unread
+ * (413, 415, an unknown route), and @hono/node-server destroys such a socket once its 500 ms drain
+ * times out, failing whichever request a keep-alive client has sent on it meanwhile.
+ */
+export const closeAfterRejectedBody = (): MiddlewareHandler =>
+  async function closeAfterRejectedBody(c, next) {
+    await next();
+    if (c.res.status >= 400 && carriesBody(c.req.raw)) c.header('connection', 'close');
+  };
