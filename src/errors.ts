@@ -11,6 +11,8 @@ export const errorCodes = [
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'HEADERS_TOO_LARGE',
+  'STORAGE_BUSY',
+  'STORAGE_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -16,6 +16,8 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   MODEL_UNAVAILABLE: 503,
   INDEX_MISMATCH: 503,
   BAD_CONFIG: 500,
+  STORAGE_BUSY: 503,
+  STORAGE_FAILED: 500,
 };
 
 /** The HTTP status of an error code. */

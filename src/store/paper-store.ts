@@ -1,6 +1,8 @@
-// Owns all index storage under one data dir: SQLite (papers, vectors, meta) and the HNSW file.
-// SQLite is the source of truth; the HNSW file is a cache of it that can always be rebuilt.
-import { existsSync, mkdirSync } from 'node:fs';
+// Owns all index storage under one data dir: SQLite (papers, vectors, meta) and the HNSW files.
+// SQLite is the source of truth; each HNSW file is a cache of it at one generation, rebuilt from
+// the stored vectors whenever it is missing or behind. One writer (ingest, compact) at a time;
+// readers (the server) load the newest complete generation and pick up new ones as they land.
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { EmbeddingSpec } from '../embed/embedder.ts';
 import { AppError } from '../errors.ts';
@@ -8,9 +10,11 @@ import type { PaperRecord } from '../sources/record.ts';
 import { openDatabase, type Db } from './database.ts';
 import type { PaperFilter } from './filters.ts';
 import { FullTextIndex } from './fulltext.ts';
+import { IndexFiles } from './index-files.ts';
 import { MetaTable } from './meta.ts';
 import { PaperTable, type PaperHashes, type PaperState } from './papers.ts';
 import { VectorIndex, type HnswParams, type Neighbour } from './vector-index.ts';
+import { WriteLock } from './write-lock.ts';
 
 /** The embedding spec plus the vector size: what every vector in one index must share. */
 export interface IndexSpec extends EmbeddingSpec {
@@ -27,35 +31,81 @@ export interface PaperWrite {
 export interface StoreOptions {
   dataDir: string;
   hnsw: HnswParams;
+  /** writer (default): may write and repair; reader: never writes, loads published generations. */
+  role?: 'writer' | 'reader';
   log?: (line: string) => void;
 }
 
+/** What meta records about the newest published HNSW file. */
+interface IndexState {
+  generation: number;
+  /** data_version of SQLite when the file was written: behind it means writes are not indexed. */
+  dataVersion: number;
+  M: number;
+  efConstruction: number;
+}
+
 const DB_FILE = 'papers.db';
-const INDEX_FILE = 'papers.hnsw';
+
+/** When deleted entries exceed this fraction of the HNSW slots, the index is rebuilt compactly. */
+export const COMPACT_DELETED_FRACTION = 0.2;
 
 // Fields whose difference means the stored vectors are not comparable with new ones.
 const VECTOR_DEFINING: readonly (keyof IndexSpec)[] = ['model', 'dims', 'pooling', 'normalize', 'passagePrefix'];
 
 export class PaperStore {
   private index: VectorIndex | undefined;
+  /** Generation of the loaded index (0: built in memory, not yet published). */
+  private loadedGeneration = 0;
   readonly fulltext: FullTextIndex;
+  private readonly files: IndexFiles;
 
   private constructor(
     private readonly db: Db,
     private readonly meta: MetaTable,
     private readonly papers: PaperTable,
     private readonly options: StoreOptions,
+    private readonly lock: WriteLock | undefined,
   ) {
     this.fulltext = new FullTextIndex(db);
+    this.files = new IndexFiles(options.dataDir);
   }
 
   static open(options: StoreOptions): PaperStore {
-    mkdirSync(options.dataDir, { recursive: true });
-    const db = openDatabase(path.join(options.dataDir, DB_FILE));
-    const store = new PaperStore(db, new MetaTable(db), new PaperTable(db), options);
-    const spec = store.spec;
-    if (spec) store.index = store.loadIndex(spec.dims);
-    return store;
+    const writer = options.role !== 'reader';
+    ensureDirectory(options.dataDir);
+    const lock = writer ? WriteLock.acquire(options.dataDir) : undefined;
+    try {
+      const db = openDatabase(path.join(options.dataDir, DB_FILE));
+      const store = new PaperStore(db, new MetaTable(db), new PaperTable(db), options, lock);
+      const spec = store.spec;
+      if (spec) store.index = store.loadIndex(spec.dims);
+      return store;
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
+  }
+
+  /** Generation of the index this store answers from. */
+  get generation(): number {
+    return this.loadedGeneration;
+  }
+
+  /**
+   * Reader: loads a newer published generation, if any, and swaps it in whole, so searches
+   * never see a half-built index. Returns true when it switched.
+   */
+  refresh(): boolean {
+    const state = this.meta.get<IndexState>('index');
+    const spec = this.spec;
+    if (!state || !spec || state.generation === this.loadedGeneration) return false;
+    const file = this.files.file(state.generation);
+    if (!existsSync(file)) return false;
+    this.index = VectorIndex.load(file, spec.dims, this.options.hnsw.ef, this.options.hnsw.M);
+    this.loadedGeneration = state.generation;
+    this.options.log?.(`loaded index generation ${state.generation} (${this.index.size} vectors)`);
+    return true;
   }
 
   /** The spec the stored vectors were made with; undefined for a new, empty index. */
@@ -70,8 +120,9 @@ export class PaperStore {
   bind(spec: IndexSpec): void {
     const stored = this.spec;
     if (!stored) {
-      this.meta.set('spec', spec);
-      this.index = this.loadIndex(spec.dims);
+      // A reader of an empty index only checks; the first writer records the spec.
+      if (this.lock) this.meta.set('spec', spec);
+      this.index = VectorIndex.create(spec.dims, this.options.hnsw);
       return;
     }
     const differing = VECTOR_DEFINING.filter((key) => stored[key] !== spec[key]);
@@ -96,14 +147,15 @@ export class PaperStore {
   /** Writes a batch of papers in one transaction, then mirrors their vectors into the index. */
   write(batch: readonly PaperWrite[]): void {
     const labelled: [number, Float32Array][] = [];
-    this.db.transaction(() => {
+    if (batch.length === 0) return;
+    this.transaction(() => {
       for (const { record, hashes, vector } of batch) {
         const existing = this.papers.state(record.id);
         if (existing) this.papers.update(record, hashes, vector);
         const label = existing ? existing.label : this.papers.insert(record, hashes, vector);
         if (vector) labelled.push([label, vector]);
       }
-    })();
+    });
     if (labelled.length === 0) return;
     const index = this.requireIndex();
     for (const [label, vector] of labelled) index.upsert(label, vector);
@@ -112,12 +164,12 @@ export class PaperStore {
   /** Deletes papers (metadata, vector, keyword index entry); returns the ids that existed. */
   delete(ids: readonly string[]): string[] {
     const removed: { id: string; label: number; hadVector: boolean }[] = [];
-    this.db.transaction(() => {
+    this.transaction(() => {
       for (const id of ids) {
         const row = this.papers.delete(id);
         if (row) removed.push({ id, ...row });
       }
-    })();
+    });
     for (const { label, hadVector } of removed) if (hadVector) this.index?.remove(label);
     return removed.map((row) => row.id);
   }
@@ -125,23 +177,47 @@ export class PaperStore {
   /** Gives stored papers their vectors (papers ingested while the model was unavailable). */
   attachVectors(items: readonly { id: string; vector: Float32Array }[]): void {
     const labelled: [number, Float32Array][] = [];
-    this.db.transaction(() => {
+    this.transaction(() => {
       for (const { id, vector } of items) {
         const label = this.papers.setVector(id, vector);
         if (label !== undefined) labelled.push([label, vector]);
       }
-    })();
+    });
     const index = this.requireIndex();
     for (const [label, vector] of labelled) index.upsert(label, vector);
   }
 
-  /** Persists the HNSW index (atomically) and the counts shown by /health. */
+  /** All paper ids, for making the index match a source exactly. */
+  ids(): string[] {
+    return this.papers.ids();
+  }
+
+  /**
+   * Publishes the index as a new generation: the file is written and fsynced under a new name,
+   * then SQLite records it in one transaction. A failure leaves the previous generation in use.
+   * Compacts first when deleted entries exceed COMPACT_DELETED_FRACTION of the slots.
+   */
   save(): void {
-    if (this.index) {
-      this.index.save(path.join(this.options.dataDir, INDEX_FILE));
-      this.meta.set('hnsw', { M: this.options.hnsw.M, efConstruction: this.options.hnsw.efConstruction });
+    this.requireWriter();
+    const index = this.index;
+    if (!index) return;
+    const live = this.papers.countWithVectors();
+    if (index.size > 0 && (index.size - live) / index.size > COMPACT_DELETED_FRACTION) {
+      this.options.log?.(`compacting: ${index.size - live} of ${index.size} index entries are deleted`);
+      this.index = this.rebuild(index.dims);
     }
-    this.meta.set('count', this.papers.count());
+    this.publish();
+  }
+
+  /** Rebuilds the HNSW index from the vectors in SQLite (no re-embedding) and publishes it. */
+  compact(): { before: number; after: number } {
+    this.requireWriter();
+    const spec = this.spec;
+    if (!spec) return { before: 0, after: 0 };
+    const before = this.index?.size ?? 0;
+    this.index = this.rebuild(spec.dims);
+    this.publish();
+    return { before, after: this.index.size };
   }
 
   get(id: string): PaperRecord | undefined {
@@ -183,17 +259,51 @@ export class PaperStore {
     return this.papers.getByLabels(labels);
   }
 
-  /** Papers for neighbours, in neighbour order; one SQLite query for the whole page. */
-  hydrate(neighbours: readonly Neighbour[]): { paper: PaperRecord; score: number }[] {
-    const papers = this.papers.getByLabels(neighbours.map(([label]) => label));
-    return neighbours.flatMap(([label, score]) => {
-      const paper = papers.get(label);
-      return paper ? [{ paper, score }] : [];
-    });
-  }
-
   close(): void {
     this.db.close();
+    this.lock?.release();
+  }
+
+  private transaction(work: () => void): void {
+    this.requireWriter();
+    this.db.transaction(() => {
+      work();
+      this.meta.set('data_version', (this.meta.get<number>('data_version') ?? 0) + 1);
+    })();
+  }
+
+  private requireWriter(): void {
+    if (!this.lock) throw new Error('this PaperStore was opened as a reader');
+  }
+
+  private publish(): void {
+    const index = this.index!;
+    const generation = Math.max(this.loadedGeneration, this.meta.get<IndexState>('index')?.generation ?? 0, ...this.files.generations()) + 1;
+    const file = this.files.file(generation);
+    try {
+      index.save(file);
+    } catch (error) {
+      throw new AppError(
+        'STORAGE_FAILED',
+        `Could not write the index file ${file}: ${(error as Error).message}. The previous index (generation ${this.loadedGeneration}) is unchanged and still used; papers already committed are kept and will be indexed by the next run.`,
+        { file },
+        { cause: error },
+      );
+    }
+    const { M, efConstruction } = this.options.hnsw;
+    this.db.transaction(() => {
+      const state: IndexState = { generation, dataVersion: this.meta.get<number>('data_version') ?? 0, M, efConstruction };
+      this.meta.set('index', state);
+      this.meta.set('count', this.papers.count());
+    })();
+    this.loadedGeneration = generation;
+    this.files.prune(generation - 1);
+  }
+
+  private rebuild(dims: number): VectorIndex {
+    const index = VectorIndex.create(dims, this.options.hnsw, this.papers.countWithVectors() * 2);
+    for (const { label, vector } of this.papers.allVectors()) index.upsert(label, vector);
+    return index;
   }
 
   private requireIndex(): VectorIndex {
@@ -201,30 +311,44 @@ export class PaperStore {
     return this.index;
   }
 
-  /** Loads the saved HNSW file when it matches SQLite; otherwise rebuilds it from stored vectors. */
+  /**
+   * The index to answer from. A reader loads the newest published generation as it is (an
+   * ingest may be running), or builds one in memory if none exists. A writer also checks that the
+   * generation is current — same data version and HNSW parameters — and otherwise rebuilds from
+   * the stored vectors and publishes the result.
+   */
   private loadIndex(dims: number): VectorIndex {
-    const file = path.join(this.options.dataDir, INDEX_FILE);
+    const state = this.meta.get<IndexState>('index');
+    const file = state && this.files.file(state.generation);
+    const exists = file !== undefined && existsSync(file);
+    const writer = Boolean(this.lock);
     const { hnsw } = this.options;
-    const built = this.meta.get<Omit<HnswParams, 'ef'>>('hnsw');
-    const expected = this.papers.countWithVectors();
-    const sameParams = built?.M === hnsw.M && built?.efConstruction === hnsw.efConstruction;
-    if (existsSync(file) && sameParams) {
-      const index = VectorIndex.load(file, dims, hnsw.ef);
-      if (index.size === expected) return index;
-      this.options.log?.(`index file holds ${index.size} vectors but SQLite has ${expected}; rebuilding from stored vectors`);
-    } else if (expected > 0) {
-      this.options.log?.(
-        existsSync(file)
-          ? `HNSW parameters changed (M ${built?.M}→${hnsw.M}, efConstruction ${built?.efConstruction}→${hnsw.efConstruction}); rebuilding from stored vectors`
-          : `no index file in ${this.options.dataDir}; rebuilding it from ${expected} stored vectors`,
-      );
+    const sameParams = state?.M === hnsw.M && state?.efConstruction === hnsw.efConstruction;
+    const dataVersion = this.meta.get<number>('data_version') ?? 0;
+    if (state && exists && (!writer || (sameParams && state.dataVersion === dataVersion))) {
+      this.loadedGeneration = state.generation;
+      return VectorIndex.load(file, dims, hnsw.ef, hnsw.M);
     }
-    const index = VectorIndex.create(dims, hnsw, expected * 2);
-    for (const { label, vector } of this.papers.allVectors()) index.upsert(label, vector);
-    if (expected > 0) {
-      this.index = index;
-      this.save();
-    }
+    const stored = this.papers.countWithVectors();
+    const reason = !exists
+      ? `index file for generation ${state?.generation ?? 0} is missing`
+      : !sameParams
+        ? `HNSW parameters changed (M ${state?.M}→${hnsw.M}, efConstruction ${state?.efConstruction}→${hnsw.efConstruction})`
+        : `SQLite has writes that index generation ${state?.generation} does not include (an interrupted ingest)`;
+    if (stored > 0) this.options.log?.(`${reason}; rebuilding the index from ${stored} stored vectors`);
+    const index = this.rebuild(dims);
+    this.index = index;
+    if (writer && stored > 0) this.publish();
     return index;
+  }
+}
+
+/** Creates the data dir, turning the usual failures into one clear message. */
+function ensureDirectory(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error('exists and is not a directory'), { code: 'ENOTDIR' });
+  } catch (error) {
+    throw new AppError('STORAGE_FAILED', `Cannot use data dir ${dir}: ${(error as Error).message}. Set PAPERSEEK_DATA_DIR to a writable folder.`, { dir }, { cause: error });
   }
 }

@@ -67,6 +67,7 @@ export class PaperTable {
       vectorById: db.prepare<[string], { label: number; vector: Buffer | null }>('SELECT label, vector FROM papers WHERE id = ?'),
       vectors: db.prepare<[], { label: number; vector: Buffer }>('SELECT label, vector FROM papers WHERE vector IS NOT NULL ORDER BY label'),
       count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM papers'),
+      ids: db.prepare<[], string>('SELECT id FROM papers ORDER BY label').pluck(),
       pending: db.prepare<[], PaperRow>(`SELECT ${PAPER_COLUMNS} FROM papers WHERE vector IS NULL ORDER BY label`),
     };
   }
@@ -151,6 +152,10 @@ export class PaperTable {
 
   count(): number {
     return this.statements.count.get()!.n;
+  }
+
+  ids(): string[] {
+    return this.statements.ids.all();
   }
 }
 

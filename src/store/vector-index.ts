@@ -1,6 +1,6 @@
 // The approximate nearest-neighbour index: hnswlib-node in cosine space, keyed by paper label.
 // Saved atomically (temp file, fsync, rename) so a crash never leaves a torn index file.
-import { closeSync, fsyncSync, openSync, renameSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
 
@@ -16,11 +16,14 @@ export interface HnswParams {
 export type Neighbour = [label: number, score: number];
 
 const INITIAL_CAPACITY = 1024;
+// hnswlib's fixed header fields (offsets, counts, M, ef, …) precede the level-0 data.
+const HEADER_BYTES = 96;
 
 export class VectorIndex {
   private constructor(
     private readonly index: hnswlib.HierarchicalNSW,
     readonly dims: number,
+    private readonly M: number,
   ) {}
 
   static create(dims: number, params: HnswParams, capacity = INITIAL_CAPACITY): VectorIndex {
@@ -28,14 +31,15 @@ export class VectorIndex {
     // Fixed seed: the same input builds the same graph, so results are reproducible.
     index.initIndex(Math.max(capacity, INITIAL_CAPACITY), params.M, params.efConstruction, 100);
     index.setEf(params.ef);
-    return new VectorIndex(index, dims);
+    return new VectorIndex(index, dims, params.M);
   }
 
-  static load(file: string, dims: number, ef: number): VectorIndex {
+  /** `M` (when known) sharpens the size check on save; hnswlib-node cannot report it. */
+  static load(file: string, dims: number, ef: number, M = 0): VectorIndex {
     const index = new hnswlib.HierarchicalNSW('cosine', dims);
     index.readIndexSync(file);
     index.setEf(ef);
-    return new VectorIndex(index, dims);
+    return new VectorIndex(index, dims, M);
   }
 
   /** Live points (hnswlib counts every slot ever used). */
@@ -76,13 +80,32 @@ export class VectorIndex {
     return neighbors.map((label, i) => [label, 1 - distances[i]!]);
   }
 
+  private minimumFileSize(): number {
+    return HEADER_BYTES + this.index.getCurrentCount() * level0Bytes(this.M, this.dims);
+  }
+
   save(file: string): void {
     const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+    rmSync(temp, { force: true }); // never write through a leftover of a failed attempt
+    const needed = this.minimumFileSize();
+    const { bavail, bsize } = statfsSync(path.dirname(file));
+    if (bavail * bsize < needed) throw new Error(`not enough free space: the index needs at least ${needed} bytes, ${bavail * bsize} are free`);
+    // hnswlib writes through an unchecked ofstream: a short file is the only sign of a failed write.
     this.index.writeIndexSync(temp);
+    const written = statSync(temp).size;
+    if (written < needed) {
+      rmSync(temp, { force: true });
+      throw new Error(`only ${written} of at least ${needed} bytes could be written (disk full?)`);
+    }
     fsyncFile(temp);
     renameSync(temp, file);
     fsyncFile(path.dirname(file));
   }
+}
+
+/** hnswlib's layer-0 record per slot: 2M links + count, the vector, the label; plus the header. */
+function level0Bytes(M: number, dims: number): number {
+  return 2 * M * 4 + 4 + dims * 4 + 8;
 }
 
 function fsyncFile(file: string): void {

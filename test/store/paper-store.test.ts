@@ -1,6 +1,6 @@
 // The store on disk: persistence, rebuilding the HNSW file from SQLite, and refusing vectors
 // from a different model.
-import { existsSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.ts';
@@ -41,7 +41,7 @@ describe('PaperStore', () => {
     expect(reopened.spec).toEqual(spec);
     expect(reopened.get('p2')?.title).toBe('Title p2');
     const [first] = reopened.nearest(vector(2), 1);
-    expect(reopened.hydrate([first!])[0]!.paper.id).toBe('p2');
+    expect(reopened.papersByLabels([first![0]]).get(first![0])!.id).toBe('p2');
     reopened.close();
     dir.remove();
   });
@@ -49,11 +49,11 @@ describe('PaperStore', () => {
   it('rebuilds a missing HNSW file from the vectors in SQLite, and says so', () => {
     const dir = tempDir();
     filledStore(dir.path).close();
-    rmSync(path.join(dir.path, 'papers.hnsw'));
+    for (const name of readdirSync(dir.path)) if (name.endsWith('.hnsw')) rmSync(path.join(dir.path, name));
     const lines: string[] = [];
     const reopened = PaperStore.open({ dataDir: dir.path, hnsw: HNSW, log: (line) => lines.push(line) });
     expect(lines.join('\n')).toMatch(/rebuilding/);
-    expect(existsSync(path.join(dir.path, 'papers.hnsw'))).toBe(true);
+    expect(readdirSync(dir.path).filter((name) => name.endsWith('.hnsw'))).toHaveLength(1);
     expect(reopened.nearest(vector(3), 4).map(([, score]) => score)[0]).toBeCloseTo(1, 5);
     reopened.close();
     dir.remove();
@@ -78,7 +78,7 @@ describe('PaperStore', () => {
     store.write([{ record: record('p1'), hashes: { content: 'new', record: 'new' }, vector: vector(5) }]);
     const all = store.nearest(vector(5), 10);
     expect(all).toHaveLength(4);
-    expect(store.hydrate(all.slice(0, 1))[0]!.paper.id).toBe('p1');
+    expect(store.papersByLabels([all[0]![0]]).get(all[0]![0])!.id).toBe('p1');
     store.close();
     dir.remove();
   });

@@ -1,0 +1,156 @@
+// Index generations: atomic publication, recovery when SQLite and the index disagree,
+// compaction, readers picking up new generations, and storage failures that lose nothing.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { normalizeInPlace } from '../../src/embed/pooling.ts';
+import { AppError } from '../../src/errors.ts';
+import type { PaperRecord } from '../../src/sources/record.ts';
+import { PaperStore, type IndexSpec, type StoreOptions } from '../../src/store/paper-store.ts';
+import { HNSW, tempDir } from '../support/fixtures.ts';
+
+const spec: IndexSpec = { model: 'm', dtype: 'q8', pooling: 'mean', normalize: true, queryPrefix: '', passagePrefix: '', dims: 8 };
+const record = (id: string): PaperRecord => ({
+  id, title: `Title ${id}`, abstract: `Abstract ${id}`, authors: null, authors_count: null, published: null,
+  upvotes: null, url: null, github_url: null, project_url: null, extra: {},
+});
+const vector = (i: number) => normalizeInPlace(Float32Array.from({ length: 8 }, (_, d) => Math.sin(i * 7 + d * 3)));
+const papers = (from: number, to: number) =>
+  Array.from({ length: to - from }, (_, n) => ({ record: record(`p${from + n}`), hashes: { content: `c${from + n}`, record: `r${from + n}` }, vector: vector(from + n) }));
+
+let dir: ReturnType<typeof tempDir>;
+let lines: string[];
+const open = (extra: Partial<StoreOptions> = {}) => PaperStore.open({ dataDir: dir.path, hnsw: HNSW, log: (line) => lines.push(line), ...extra });
+const hnswFiles = () => readdirSync(dir.path).filter((name) => name.endsWith('.hnsw')).sort();
+const nearestId = (store: PaperStore, i: number) => {
+  const [first] = store.nearest(vector(i), 1);
+  return first && store.papersByLabels([first[0]]).get(first[0])?.id;
+};
+
+beforeEach(() => {
+  dir = tempDir();
+  lines = [];
+});
+afterEach(() => dir.remove());
+
+describe('index generations', () => {
+  it('publishes each save as a new generation and keeps only the previous one besides', () => {
+    const store = open();
+    store.bind(spec);
+    for (let batch = 0; batch < 3; batch++) {
+      store.write(papers(batch * 10, batch * 10 + 10));
+      store.save();
+    }
+    expect(store.generation).toBe(3);
+    expect(hnswFiles()).toEqual(['papers.2.hnsw', 'papers.3.hnsw']);
+    store.close();
+  });
+
+  it('rebuilds from SQLite when writes were committed after the last generation (interrupted ingest)', () => {
+    const store = open();
+    store.bind(spec);
+    store.write(papers(0, 10));
+    store.save();
+    store.write(papers(10, 15)); // committed, never published: the process "dies" here
+    store.close();
+    const reopened = open();
+    expect(lines.join('\n')).toMatch(/does not include \(an interrupted ingest\); rebuilding the index from 15 stored vectors/);
+    expect(nearestId(reopened, 12)).toBe('p12');
+    expect(reopened.generation).toBe(2);
+    reopened.close();
+  });
+
+  it('compacts by itself once deleted entries pass the threshold, and on request', () => {
+    const store = open();
+    store.bind(spec);
+    store.write(papers(0, 20));
+    store.save();
+    store.delete(['p0', 'p1', 'p2']); // 15%: below the threshold
+    store.save();
+    expect(lines.some((line) => line.startsWith('compacting'))).toBe(false);
+    store.delete(['p3', 'p4']); // 25%
+    store.save();
+    expect(lines.some((line) => line.startsWith('compacting: 5 of 20'))).toBe(true);
+    expect(store.nearest(vector(9), 100)).toHaveLength(15);
+    expect(store.compact()).toEqual({ before: 15, after: 15 });
+    store.close();
+  });
+
+  it('lets a reader keep answering from its generation and pick up a new one whole', () => {
+    const writer = open();
+    writer.bind(spec);
+    writer.write(papers(0, 10));
+    writer.save();
+    const reader = open({ role: 'reader' });
+    expect(nearestId(reader, 3)).toBe('p3');
+    writer.write(papers(10, 20));
+    expect(reader.refresh()).toBe(false); // written but not yet published
+    expect(nearestId(reader, 15)).not.toBe('p15');
+    writer.save();
+    expect(reader.refresh()).toBe(true);
+    expect(nearestId(reader, 15)).toBe('p15');
+    expect(() => reader.write(papers(30, 31))).toThrow(/reader/);
+    reader.close();
+    writer.close();
+  });
+
+  it('allows one writer at a time', async () => {
+    const store = open();
+    // A lock held by a live process other than ours.
+    const sleeper = (await import('node:child_process')).spawn('sleep', ['30']);
+    store.close();
+    writeFileSync(path.join(dir.path, 'write.lock'), String(sleeper.pid));
+    expect(() => open()).toThrowError(/Another process \(pid \d+\) is writing/);
+    sleeper.kill('SIGKILL');
+    await new Promise((resolve) => sleeper.on('exit', resolve));
+    open().close(); // a dead holder's lock is taken over
+  });
+});
+
+describe('storage failures', () => {
+  it('names the data dir when it cannot be used', () => {
+    const file = path.join(dir.path, 'not-a-dir');
+    writeFileSync(file, 'x');
+    for (const dataDir of [file, path.join(file, 'index')]) {
+      const attempt = () => PaperStore.open({ dataDir, hnsw: HNSW });
+      expect(attempt).toThrowError(AppError);
+      expect(attempt).toThrowError(new RegExp(`Cannot use data dir ${dataDir.replaceAll('/', '\\/')}`));
+    }
+  });
+
+  // A real full disk: a small tmpfs (root can mount one; CI runs as root).
+  it.runIf(canMountTmpfs())('a full disk while publishing is a clear error and the previous generation stays usable', () => {
+    const mount = path.join(dir.path, 'small-disk');
+    mkdirSync(mount);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mount]);
+    try {
+      const dataDir = path.join(mount, 'index');
+      const store = PaperStore.open({ dataDir, hnsw: HNSW });
+      store.bind(spec);
+      store.write(papers(0, 10));
+      store.save();
+      store.write(papers(10, 200));
+      // Fill the disk, leaving too little room for the next index file.
+      const free = statfsSync(mount);
+      writeFileSync(path.join(mount, 'filler'), Buffer.alloc(Math.max(0, free.bavail * free.bsize - 16 * 1024)));
+      expect(() => store.save()).toThrowError(/Could not write the index file .*papers\.2\.hnsw: not enough free space.*previous index \(generation 1\) is unchanged/s);
+      store.close();
+      const reader = PaperStore.open({ dataDir, hnsw: HNSW, role: 'reader' });
+      expect(reader.generation).toBe(1);
+      expect(nearestId(reader, 4)).toBe('p4');
+      expect(reader.count()).toBe(200); // the committed papers are kept
+      reader.close();
+      rmSync(path.join(mount, 'filler'));
+      const writer = PaperStore.open({ dataDir, hnsw: HNSW }); // space again: the next writer indexes them
+      expect(nearestId(writer, 150)).toBe('p150');
+      writer.close();
+    } finally {
+      execFileSync('umount', [mount]);
+    }
+  });
+});
+
+function canMountTmpfs(): boolean {
+  return process.getuid?.() === 0 && spawnSync('mount', ['--version']).status === 0;
+}
