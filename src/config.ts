@@ -31,6 +31,7 @@ const EnvSchema = z.object({
   PAPERSEEK_WEIGHT_SEMANTIC: z.coerce.number().min(0).max(100).default(1),
   PAPERSEEK_WEIGHT_KEYWORD: z.coerce.number().min(0).max(100).default(1),
   PAPERSEEK_HYBRID_DEPTH: positiveInt.max(10_000).default(100),
+  PAPERSEEK_RELOAD_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
   PAPERSEEK_QUERY_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(1000),
 });
 
@@ -38,6 +39,8 @@ export interface AppConfig {
   port: number;
   host: string | undefined;
   dataDir: string;
+  /** How often the server checks for a new index generation (0: never). */
+  reloadMs: number;
   embedding: EmbeddingSpec & { modelDir?: string; cacheDir?: string; batchSize: number; threads?: number };
   hnsw: HnswParams;
   search: SearchOptions;
@@ -57,6 +60,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): AppConfig {
     port: env.PORT,
     host: env.HOST,
     dataDir: env.PAPERSEEK_DATA_DIR,
+    reloadMs: env.PAPERSEEK_RELOAD_MS,
     embedding: {
       model: preset?.model ?? env.PAPERSEEK_MODEL,
       dtype: env.PAPERSEEK_DTYPE,

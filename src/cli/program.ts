@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, type OutputConfiguration } from 'commander';
 import { isAppError } from '../errors.ts';
+import { registerCompact } from './commands/compact.ts';
 import { registerEval } from './commands/eval.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerSearch } from './commands/search.ts';
@@ -33,6 +34,7 @@ export function createProgram(output: OutputConfiguration = {}): Command {
   registerSimilar(program);
   registerStats(program);
   registerEval(program);
+  registerCompact(program);
   return program;
 }
 

@@ -17,8 +17,9 @@ export async function loadModel(config: AppConfig): Promise<ModelSlot> {
   }
 }
 
-export function openStore(config: AppConfig): PaperStore {
-  return PaperStore.open({ dataDir: config.dataDir, hnsw: config.hnsw, log: (line) => console.error(line) });
+/** Writers (ingest, compact) hold the data dir's write lock; readers (serve, search…) never write. */
+export function openStore(config: AppConfig, role: 'writer' | 'reader' = 'writer'): PaperStore {
+  return PaperStore.open({ dataDir: config.dataDir, hnsw: config.hnsw, role, log: (line) => console.error(line) });
 }
 
 /** The store for commands that only read: a missing index is an error, not a new empty one. */
@@ -26,5 +27,5 @@ export function openExistingStore(config: AppConfig): PaperStore {
   if (!existsSync(path.join(config.dataDir, 'papers.db'))) {
     throw new AppError('NOT_FOUND', `No index in ${config.dataDir}: run \`paperseek ingest <files>\` (or \`paperseek serve\`) first, or set PAPERSEEK_DATA_DIR.`);
   }
-  return openStore(config);
+  return openStore(config, 'reader');
 }

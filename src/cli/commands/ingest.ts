@@ -7,28 +7,59 @@ import { ingestRecords, type IngestCounts } from '../../ingest/ingest.ts';
 import { readSources } from '../../sources/index.ts';
 import type { ReadOptions } from '../../sources/record.ts';
 import type { PaperStore } from '../../store/paper-store.ts';
-import { integerIn } from '../options.ts';
+import { AppError } from '../../errors.ts';
+import { integerIn, UsageError } from '../options.ts';
 import { createProgress } from '../progress.ts';
 import { loadModel, openStore } from '../runtime.ts';
 
 export function registerIngest(program: Command): void {
   program
     .command('ingest')
-    .description('add or update papers from HF Daily Papers page dumps (.txt), JSON Lines (.jsonl) or JSON arrays (.json)')
-    .argument('<files...>', 'input files')
+    .description('add, update or delete papers; files are HF Daily Papers page dumps (.txt), JSON Lines (.jsonl) or JSON arrays (.json)')
+    .argument('[files...]', 'input files')
     .option('--captured-year <year>', 'year a .txt page was captured; dates without a year get it (default: this year)', integerIn(1900, 2100))
-    .action(async (files: string[], options: { capturedYear?: number }) => {
+    .option('--delete <ids...>', 'delete these paper ids')
+    .option('--delete-missing', 'delete every paper not in the given files, so the index matches them exactly')
+    .option('--chunk-size <n>', 'papers embedded and committed per transaction', integerIn(1, 100_000), 256)
+    .action(async (files: string[], options: IngestCommandOptions) => {
+      if (files.length === 0 && !options.delete) throw new UsageError('give input files, --delete <ids…>, or both');
+      if (options.deleteMissing && files.length === 0) throw new UsageError('--delete-missing needs the input files to compare with');
       const config = loadConfig(process.env);
-      const model = await loadModel(config);
+      const model = files.length > 0 ? await loadModel(config) : { error: undefined, embedder: undefined };
       if (model.error) console.error(`warning: ${model.error.message}`);
       const store = openStore(config);
       try {
-        await ingestFiles(files, { capturedYear: options.capturedYear }, store, model.embedder);
+        if (files.length > 0) {
+          await ingestFiles(files, { capturedYear: options.capturedYear, deleteMissing: options.deleteMissing, chunkSize: options.chunkSize }, store, model.embedder);
+        }
+        if (options.delete) deletePapers(store, options.delete);
       } finally {
         store.close();
         await model.embedder?.dispose();
       }
     });
+}
+
+interface IngestCommandOptions {
+  capturedYear?: number;
+  delete?: string[];
+  deleteMissing?: boolean;
+  chunkSize: number;
+}
+
+export interface IngestFileOptions extends ReadOptions {
+  /** Delete stored papers that are not in the files (refused when any record was skipped). */
+  deleteMissing?: boolean;
+  chunkSize?: number;
+}
+
+function deletePapers(store: PaperStore, ids: readonly string[], log: (line: string) => void = (line) => console.error(line)): number {
+  const deleted = store.delete(ids);
+  const unknown = ids.filter((id) => !deleted.includes(id));
+  if (unknown.length > 0) log(`not found, nothing to delete: ${unknown.join(', ')}`);
+  store.save();
+  log(`deleted ${deleted.length} paper(s)`);
+  return deleted.length;
 }
 
 export interface IngestSummary extends IngestCounts {
@@ -38,7 +69,7 @@ export interface IngestSummary extends IngestCounts {
 
 export async function ingestFiles(
   files: readonly string[],
-  options: ReadOptions,
+  options: IngestFileOptions,
   store: PaperStore,
   embedder: Embedder | undefined,
   log: (line: string) => void = (line) => console.error(line),
@@ -49,11 +80,22 @@ export async function ingestFiles(
   const progress = createProgress('embedding');
   if (!embedder) log('no embedding model: storing papers for keyword search, vectors pending until an ingest with the model');
   const counts = await ingestRecords(records, store, embedder, {
+    chunkSize: options.chunkSize,
     onProgress: ({ done, total }) => total > 0 && progress.update(done, total),
   });
   progress.finish();
-  const summary = { read: records.length + problems.length, ...counts, skipped: problems.length };
+  // A record can have several problems (one per bad field); count records, not problems.
+  const skipped = new Set(problems.map((problem) => `${problem.file}:${problem.line}`)).size;
+  const summary = { read: records.length + skipped, ...counts, skipped };
   log(formatSummary(summary));
+  if (options.deleteMissing) {
+    // A skipped record may be a paper the user still wants: never delete on a partial read.
+    if (skipped > 0) {
+      throw new AppError('BAD_INPUT_FILE', `Not deleting missing papers: ${skipped} record(s) were skipped; fix them and run again.`);
+    }
+    const present = new Set(records.map((record) => record.id));
+    deletePapers(store, store.ids().filter((id) => !present.has(id)), log);
+  }
   return summary;
 }
 

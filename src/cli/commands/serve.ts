@@ -4,7 +4,9 @@ import { serve } from '@hono/node-server';
 import type { Command } from 'commander';
 import { createApp } from '../../api/app.ts';
 import { loadConfig, type AppConfig } from '../../config.ts';
+import type { Embedder } from '../../embed/embedder.ts';
 import { SearchService } from '../../search/search-service.ts';
+import type { PaperStore } from '../../store/paper-store.ts';
 import { integerIn } from '../options.ts';
 import { loadModel, openStore } from '../runtime.ts';
 import { SAMPLE_CAPTURED_YEAR, SAMPLE_FILE } from '../sample.ts';
@@ -24,17 +26,19 @@ export function registerServe(program: Command): void {
 export async function serveCommand(config: AppConfig): Promise<void> {
   const model = await loadModel(config);
   if (model.error) console.error(`warning: ${model.error.message}\nServing without a model: keyword search works; semantic search answers 503, hybrid falls back to keyword.`);
-  const store = openStore(config);
+  await ingestSampleIfEmpty(config, model.embedder);
+  // The server only reads: ingests run in other processes and publish new index generations,
+  // which it picks up on its next poll (a whole file, loaded then swapped in).
+  const store = openStore(config, 'reader');
   if (model.embedder) store.bind({ ...model.embedder.spec, dims: model.embedder.dims });
-  if (store.count() === 0) {
-    console.error(`empty index in ${config.dataDir}: ingesting the bundled sample ${SAMPLE_FILE}`);
-    await ingestFiles([SAMPLE_FILE], { capturedYear: SAMPLE_CAPTURED_YEAR }, store, model.embedder);
-  }
+  const reload = config.reloadMs > 0 ? setInterval(() => refresh(store), config.reloadMs) : undefined;
+  reload?.unref();
   const app = createApp({ search: new SearchService(store, model, config.search) });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     console.error(`paperseek: ${store.count()} papers, listening on http://${config.host ?? 'localhost'}:${info.port}`);
   });
   const shutdown = () => {
+    clearInterval(reload);
     server.close(() => {
       store.close();
       void model.embedder?.dispose();
@@ -43,4 +47,25 @@ export async function serveCommand(config: AppConfig): Promise<void> {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+}
+
+async function ingestSampleIfEmpty(config: AppConfig, embedder: Embedder | undefined): Promise<void> {
+  const store = openStore(config);
+  try {
+    if (embedder) store.bind({ ...embedder.spec, dims: embedder.dims });
+    if (store.count() > 0) return;
+    console.error(`empty index in ${config.dataDir}: ingesting the bundled sample ${SAMPLE_FILE}`);
+    await ingestFiles([SAMPLE_FILE], { capturedYear: SAMPLE_CAPTURED_YEAR }, store, embedder);
+  } finally {
+    store.close();
+  }
+}
+
+function refresh(store: PaperStore): void {
+  try {
+    store.refresh();
+  } catch (error) {
+    // A failed reload keeps serving the generation already loaded.
+    console.error('index reload failed; still serving the previous generation:', error);
+  }
 }
