@@ -1,0 +1,151 @@
+// Kill -9 check: ingests a corpus, killing the ingest process at a random moment, then runs the
+// same ingest again and compares the result with an uninterrupted run: same ids, no duplicates,
+// nothing lost, equal vectors, searchable. `npm run crash-check -- --runs 20`.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { readSource } from '../src/sources/index.ts';
+import { PaperStore } from '../src/store/paper-store.ts';
+import { writeTestModel } from './test-model/index.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SAMPLE = path.join(ROOT, 'data/sample/000_15e46c23e16ff53f.txt');
+const HNSW = { M: 16, efConstruction: 200, ef: 64 };
+
+/** A corpus of `variants` rewordings of each sample paper, as JSON Lines. */
+export async function writeCorpus(file: string, variants: number): Promise<number> {
+  const { records } = await readSource(SAMPLE, { capturedYear: 2025 });
+  const lines = records.flatMap((record) =>
+    Array.from({ length: variants }, (_, v) => {
+      const words = record.abstract.split(' ');
+      const shift = (v * 7) % words.length;
+      const abstract = [...words.slice(shift), ...words.slice(0, shift)].join(' ');
+      return JSON.stringify({ id: `${record.id}-v${v}`, title: `${record.title} (variant ${v})`, abstract, upvotes: v });
+    }),
+  );
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return lines.length;
+}
+
+export interface IngestRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+  /** From the first progress line to the last (all embedded): the window in which a kill interrupts the ingest. */
+  embeddingMs: number;
+}
+
+/** Runs `paperseek ingest`; with `killAfterMs`, SIGKILLs it that long after embedding starts. */
+export function runIngest(corpus: string, env: Record<string, string>, killAfterMs?: number): Promise<IngestRun> {
+  return new Promise((resolve, reject) => {
+    // One process (node with tsx's loader, not the tsx CLI, which runs the script in a child):
+    // SIGKILL must hit the process doing the writes.
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'ingest', '--chunk-size', '16', corpus], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    let embeddingStarted: number | undefined;
+    let embeddingMs = 0;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+      if (embeddingStarted !== undefined && embeddingMs === 0 && /embedding (\d+)\/\1 /.test(stderr)) embeddingMs = performance.now() - embeddingStarted;
+      if (embeddingStarted === undefined && stderr.includes('embedding ')) {
+        embeddingStarted = performance.now();
+        if (killAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stderr, embeddingMs }));
+  });
+}
+
+export interface Snapshot {
+  ids: string[];
+  vectors: Map<string, Float32Array>;
+  /** Ids the vector index returns for an exhaustive search (duplicates would show here). */
+  indexed: string[];
+  keywordMatches: number;
+}
+
+export function snapshot(dataDir: string): Snapshot {
+  const store = PaperStore.open({ dataDir, hnsw: HNSW, role: 'reader' });
+  try {
+    const ids = store.ids().sort();
+    const vectors = new Map(ids.map((id) => [id, store.vectorOf(id)!.vector!]));
+    const probe = vectors.get(ids[0]!)!;
+    const neighbours = store.nearest(probe, ids.length + 10, undefined, ids.length + 10);
+    const papers = store.papersByLabels(neighbours.map(([label]) => label));
+    const indexed = neighbours.map(([label]) => papers.get(label)?.id ?? `(label ${label} without paper)`);
+    return { ids, vectors, indexed, keywordMatches: store.fulltext.count(['variant'], undefined) };
+  } finally {
+    store.close();
+  }
+}
+
+export interface Comparison {
+  lost: number;
+  duplicated: number;
+  /** Papers whose vector differs from the uninterrupted run's (cosine < 0.9999) or is missing from the index. */
+  mismatched: number;
+}
+
+export function compare(reference: Snapshot, run: Snapshot): Comparison {
+  const have = new Set(run.ids);
+  const lost = reference.ids.filter((id) => !have.has(id)).length;
+  const extra = run.ids.length - (reference.ids.length - lost);
+  const duplicated = extra + (run.indexed.length - new Set(run.indexed).size);
+  const indexed = new Set(run.indexed);
+  let mismatched = reference.ids.length - run.indexed.length;
+  for (const [id, vector] of reference.vectors) {
+    const other = run.vectors.get(id);
+    if (!other || !indexed.has(id)) continue;
+    let dot = 0;
+    for (let i = 0; i < vector.length; i++) dot += vector[i]! * other[i]!;
+    if (dot < 0.9999) mismatched++;
+  }
+  if (run.keywordMatches !== reference.keywordMatches) mismatched++;
+  return { lost, duplicated, mismatched: Math.max(0, mismatched) };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, variants: { type: 'string', default: '12' } } });
+  const runs = Number(values.runs);
+  const work = mkdtempSync(path.join(os.tmpdir(), 'paperseek-crash-'));
+  try {
+    const modelsDir = path.join(ROOT, '.models');
+    await writeTestModel('lexical', modelsDir);
+    const corpus = path.join(work, 'corpus.jsonl');
+    const size = await writeCorpus(corpus, Number(values.variants));
+    const env = (dir: string) => ({ PAPERSEEK_MODEL_DIR: modelsDir, PAPERSEEK_MODEL: 'lexical', PAPERSEEK_DATA_DIR: path.join(work, dir) });
+    const { embeddingMs } = await runIngest(corpus, env('reference'));
+    const reference = snapshot(path.join(work, 'reference'));
+    console.log(`reference: ${reference.ids.length} of ${size} papers, embedding and storing took ${Math.round(embeddingMs)} ms; ${runs} killed runs follow`);
+    const total: Comparison = { lost: 0, duplicated: 0, mismatched: 0 };
+    for (let run = 1; run <= runs; run++) {
+      const killAfter = Math.round(Math.random() * embeddingMs);
+      const killed = await runIngest(corpus, env(`run-${run}`), killAfter);
+      const afterKill = killed.signal === 'SIGKILL' ? snapshot(path.join(work, `run-${run}`)).ids.length : size;
+      const rerun = await runIngest(corpus, env(`run-${run}`));
+      const result = compare(reference, snapshot(path.join(work, `run-${run}`)));
+      const embedded = /embedded (\d+)/.exec(rerun.stderr)?.[1];
+      console.log(
+        `run ${run}: killed ${killed.signal === 'SIGKILL' ? `after ${killAfter} ms with ${afterKill} papers committed` : 'too late (finished)'}; ` +
+          `re-run embedded ${embedded}; ${result.lost} lost, ${result.duplicated} duplicated, ${result.mismatched} mismatched`,
+      );
+      total.lost += result.lost;
+      total.duplicated += result.duplicated;
+      total.mismatched += result.mismatched;
+    }
+    console.log(`${total.lost} lost, ${total.duplicated} duplicated, ${total.mismatched} mismatched`);
+    process.exitCode = total.lost + total.duplicated + total.mismatched === 0 ? 0 : 1;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
