@@ -22,11 +22,12 @@ const { values: args } = parseArgs({
     model: { type: 'string', default: 'lexical' },
     'models-dir': { type: 'string', default: '.models' },
     fresh: { type: 'string', default: '0.2' },
+    timeout: { type: 'string', default: '10' },
     help: { type: 'boolean', default: false },
   },
 });
 
-const USAGE = `usage: npm run load -- [--duration <s>=60] [--connections <n>=256] [--model lexical|minilm|tiny] [--models-dir .models] [--fresh <share of never-seen queries>=0.2]`;
+const USAGE = `usage: npm run load -- [--duration <s>=60] [--connections <n>=256] [--model lexical|minilm|tiny] [--models-dir .models] [--fresh <share of never-seen queries>=0.2] [--timeout <s per request>=10]`;
 if (args.help) {
   console.log(USAGE);
   process.exit(0);
@@ -34,8 +35,9 @@ if (args.help) {
 const duration = Number(args.duration);
 const connections = Number(args.connections);
 const fresh = Number(args.fresh);
+const timeout = Number(args.timeout);
 const model = args.model;
-if (!isTestModelKind(model) || !(duration > 0) || !(connections > 0) || !(fresh >= 0 && fresh <= 1)) {
+if (!isTestModelKind(model) || !(duration > 0) || !(connections > 0) || !(fresh >= 0 && fresh <= 1) || !(timeout > 0)) {
   console.error(USAGE);
   process.exit(2);
 }
@@ -119,6 +121,7 @@ try {
     url: base,
     connections,
     duration,
+    timeout,
     requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: mix.path() }) }],
   });
 
