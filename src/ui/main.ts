@@ -313,6 +313,11 @@ fetchHealth()
   .then((health) => {
     const parts = [health.papers !== null ? `${health.papers} papers` : null, health.model ? `model ${health.model}` : null];
     el.health.textContent = `${parts.filter(Boolean).join(' · ')}${health.semantic ? '' : ' · model unavailable: keyword search only'} · `;
+    if (!health.semantic) {
+      // Semantic search would answer 503; hybrid still works (the server falls back to keyword).
+      const semantic = modeInputs().find((input) => input.value === 'semantic');
+      semantic?.parentElement?.append(' (unavailable)');
+    }
   })
   .catch(() => undefined);
 

@@ -1,16 +1,36 @@
-// The `paperseek` subcommands as a user runs them (child processes on an index of the sample
-// built with the lexical test model): tables, --json, filters and exit codes. Help and usage
-// errors are tested in-process in program.test.ts.
+// The `paperseek` subcommands on an index of the sample built with the lexical test model:
+// tables, --json, filters and exit codes. A few runs go through real child processes (the
+// bin, `tsx src/cli/main.ts`); the rest run the same program in-process, which is much faster
+// than starting tsx for each. Help and usage errors are in program.test.ts.
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { createProgram, reportError } from '../../src/cli/program.ts';
 import { runCli } from '../support/cli.ts';
 import { SAMPLE_FILE, tempDir } from '../support/fixtures.ts';
 
 const dir = tempDir();
 const env = () => ({ PAPERSEEK_DATA_DIR: path.join(dir.path, 'index'), PAPERSEEK_MODEL_DIR: inject('modelsDir'), PAPERSEEK_MODEL: 'lexical' });
-const cli = (...args: string[]) => runCli(args, env());
+
+/** Runs the CLI program in this process (each test file has its own process), capturing its output. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void (stdout += `${parts.join(' ')}\n`));
+  const error = vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void (stderr += `${parts.join(' ')}\n`));
+  try {
+    await createProgram({ writeOut: (text) => (stdout += text), writeErr: (text) => (stderr += text) }).parseAsync(args, { from: 'user' });
+    return { code: 0, stdout, stderr };
+  } catch (thrown) {
+    return { code: reportError(thrown, (text) => (stderr += text)), stdout, stderr };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
 const json = async (...args: string[]) => {
   const run = await cli(...args, '--json');
   expect(run.code, run.stderr).toBe(0);
@@ -20,8 +40,9 @@ const json = async (...args: string[]) => {
 const FIRST = 'factorized-visual-tokenization-and-generation';
 
 beforeAll(async () => {
-  const run = await cli('ingest', '--captured-year', '2025', SAMPLE_FILE);
+  const run = await runCli(['ingest', '--captured-year', '2025', SAMPLE_FILE], env());
   expect(run.code, run.stderr).toBe(0);
+  Object.assign(process.env, env()); // for the in-process runs
 });
 afterAll(() => dir.remove());
 
@@ -34,7 +55,7 @@ describe('paperseek bin', () => {
 
 describe('paperseek search', () => {
   it('prints a readable table: rank, scores, date, code, title with the id under it', async () => {
-    const run = await cli('search', 'disentanglement diffusion', '-k', '3');
+    const run = await runCli(['search', 'disentanglement diffusion', '-k', '3'], env());
     expect(run.code, run.stderr).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^1–3 of \d+ results for "disentanglement diffusion" · \d+ ms · hybrid$/);
@@ -80,7 +101,7 @@ describe('paperseek similar', () => {
   });
 
   it('exits 1 with the reason for an unknown paper', async () => {
-    const run = await cli('similar', 'no-such-paper');
+    const run = await runCli(['similar', 'no-such-paper'], env());
     expect(run.code).toBe(1);
     expect(run.stderr.trim()).toBe('error: No paper with id "no-such-paper".');
   });
@@ -96,8 +117,10 @@ describe('paperseek stats', () => {
   });
 
   it('exits 1 when there is no index, instead of creating an empty one', async () => {
-    const run = await runCli(['stats'], { ...env(), PAPERSEEK_DATA_DIR: path.join(dir.path, 'nothing-here') });
+    process.env.PAPERSEEK_DATA_DIR = path.join(dir.path, 'nothing-here');
+    const run = await cli('stats').finally(() => Object.assign(process.env, env()));
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('No index in');
+    expect(existsSync(path.join(dir.path, 'nothing-here'))).toBe(false);
   });
 });
