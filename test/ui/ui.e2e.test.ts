@@ -2,12 +2,15 @@
 // lexical test model): search as you type, similar papers, filters and modes, shareable URLs,
 // paging, keyboard navigation, empty and error states, and no request leaving the server.
 import type { ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startServer } from '../support/cli.ts';
 import { tempDir } from '../support/fixtures.ts';
 import { launchBrowser, screenshotPath, type Browser } from './browser.ts';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const dir = tempDir();
 let server: ChildProcess;
@@ -225,6 +228,37 @@ describe('web UI', () => {
     expect(await second.getByRole('link', { name: 'Code' }).count()).toBe(0);
     expect(await second.getByRole('link', { name: 'Project page' }).getAttribute('href')).toBe('https://example.org/p');
     await textOf(status(page)).toMatch(/^Showing 2 results for “x”/);
+    await page.close();
+  });
+
+  it('passes the axe-core WCAG 2.1 A/AA checks (labels, contrast, landmarks) on the start page, results and similar papers, light and dark', async () => {
+    const page = await openPage();
+    const audit = async () => {
+      await page.addScriptTag({ path: AXE });
+      return page.evaluate(async () => {
+        type Rule = { id: string; nodes: { target: string[] }[] };
+        const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: Rule[]; passes: Rule[] }> } }).axe;
+        const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+        return {
+          violations: result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+          passed: result.passes.map((rule) => rule.id),
+        };
+      });
+    };
+    // The rules that matter here did run and pass (an empty violation list alone could mean nothing ran).
+    const first = await audit();
+    expect(first.passed).toEqual(expect.arrayContaining(['label', 'color-contrast', 'html-has-lang', 'document-title']));
+    expect(first.violations).toEqual([]);
+    await page.goto(`${base}/?q=disentanglement+diffusion`);
+    await countOf(page.locator('#results article')).toBe(10);
+    expect((await audit()).violations).toEqual([]);
+    await page.locator('#results article').first().getByRole('button', { name: 'Similar papers' }).click();
+    await visible(page.getByRole('heading', { name: /^Papers similar to/ }));
+    await textOf(status(page)).toContain('similar papers');
+    expect((await audit()).violations).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect((await audit()).violations).toEqual([]);
+    await page.screenshot({ path: screenshotPath('ui-similar-dark.png') });
     await page.close();
   });
 
