@@ -1,7 +1,9 @@
 // The web UI: GET / (the page), /ui/app.js and /ui/styles.css. The UI is compiled from src/ui/
-// on the first request and kept in memory; a build failure answers 500 and is logged once.
+// on the first request and kept in memory; a build failure answers 500 (logged by onError) and
+// the next request builds again.
 import { createHash } from 'node:crypto';
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { buildUi, type UiAssets } from '../ui/build.ts';
 
 type Loader = () => Promise<UiAssets>;
@@ -21,7 +23,7 @@ const etag = (text: string) => `"${createHash('sha1').update(text).digest('base6
 
 export function registerUi(app: OpenAPIHono, load: Loader = buildUi): void {
   const assets = once(load);
-  const serve = (pick: (ui: UiAssets) => string, type: string) => async (c: import('hono').Context) => {
+  const serve = (pick: (ui: UiAssets) => string, type: string) => async (c: Context) => {
     const body = pick(await assets());
     const tag = etag(body);
     // no-cache: revalidate every time, so a restarted server never leaves a stale UI in a browser.
