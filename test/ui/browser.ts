@@ -17,6 +17,8 @@ const ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // Containers often give /dev/shm only 64 MB, which crashes Chromium's renderers.
+  '--disable-dev-shm-usage',
 ];
 
 export interface Browser {
