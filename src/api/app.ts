@@ -23,7 +23,8 @@ export function createApp({ search }: AppDeps): OpenAPIHono {
   });
   app.use('*', cors());
   app.use('*', closeAfterRejectedBody());
-  app.use('*', strictUrl());
+  // API routes only: the web UI at / reads its own URL state and must not become a JSON error.
+  for (const path of ['/search', '/papers/*', '/recommend']) app.use(path, strictUrl());
   app.use('*', limitBody());
   registerSearch(app, search);
   registerPapers(app, search);

@@ -59,6 +59,12 @@ describe('query parameters', () => {
     expect((await send('/search?q=a+b%20c&k=%35')).body).toMatchObject({ query: 'a b c', k: 5 });
   });
 
+  it('the web UI page is not subject to the API rules: it reads its own URL state', async () => {
+    const response = await fetch(`${sample.base}/?q=a&q=b&k=%ZZ`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+  });
+
   it('a URL over the 16 KiB header limit is a JSON 431', async () => {
     expectError(await send('/search?q=' + 'x'.repeat(20_000)), 431, 'HEADERS_TOO_LARGE', '16 KiB');
   });
