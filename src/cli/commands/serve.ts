@@ -3,6 +3,7 @@
 import { serve } from '@hono/node-server';
 import type { Command } from 'commander';
 import { createApp } from '../../api/app.ts';
+import { answerClientErrors } from '../../api/client-errors.ts';
 import { loadConfig, type AppConfig } from '../../config.ts';
 import type { Embedder } from '../../embed/embedder.ts';
 import { SearchService } from '../../search/search-service.ts';
@@ -37,6 +38,7 @@ export async function serveCommand(config: AppConfig): Promise<void> {
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     console.error(`paperseek: ${store.count()} papers, listening on http://${config.host ?? 'localhost'}:${info.port}`);
   });
+  answerClientErrors(server);
   const shutdown = () => {
     clearInterval(reload);
     server.close(() => {
