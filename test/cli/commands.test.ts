@@ -48,7 +48,7 @@ afterAll(() => dir.remove());
 
 describe('paperseek bin', () => {
   it('runs through the package.json bin entry too', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [path.resolve('bin/paperseek.js'), '--version']);
+    const { stdout } = await promisify(execFile)(process.execPath, [path.resolve('src/cli/bin.js'), '--version']);
     expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
