@@ -86,25 +86,34 @@ export const RecommendBody = z
       .array(paperId, { error: 'must be an array of paper ids' })
       .min(1, { error: 'must name at least one paper' })
       .max(MAX_IDS, { error: `must name at most ${MAX_IDS} papers` })
-      .openapi({ example: ['factorized-visual-tokenization-and-generation'] }),
-    negative: z.array(paperId, { error: 'must be an array of paper ids' }).max(MAX_IDS, { error: `must name at most ${MAX_IDS} papers` }).default([]),
+      .openapi({ description: 'Papers the results should resemble (1–100 ids).', example: ['factorized-visual-tokenization-and-generation'] }),
+    negative: z
+      .array(paperId, { error: 'must be an array of paper ids' })
+      .max(MAX_IDS, { error: `must name at most ${MAX_IDS} papers` })
+      .default([])
+      .openapi({ description: 'Papers the results should move away from (0–100 ids).' }),
     text: z
       .string({ error: 'must be a string' })
       .trim()
       .min(1, { error: 'must not be empty' })
       .max(MAX_QUERY_CHARS, { error: `must be at most ${MAX_QUERY_CHARS} characters` })
-      .optional(),
-    k: jsonInteger(1, MAX_K).default(DEFAULT_K),
-    offset: jsonInteger(0, MAX_OFFSET).default(0),
-    published_from: isoDate.optional(),
-    published_to: isoDate.optional(),
-    min_upvotes: jsonInteger(0).optional(),
-    has_code: z.boolean({ error: 'must be true or false' }).optional(),
+      .optional()
+      .openapi({ description: 'Optional free text that counts as one more positive example.' }),
+    k: jsonInteger(1, MAX_K).default(DEFAULT_K).openapi({ description: `Number of results (1–${MAX_K}).` }),
+    offset: jsonInteger(0, MAX_OFFSET).default(0).openapi({ description: `Results to skip, for pagination (0–${MAX_OFFSET}).` }),
+    published_from: isoDate.optional().openapi({ description: 'Only papers published on or after this date (YYYY-MM-DD).' }),
+    published_to: isoDate.optional().openapi({ description: 'Only papers published on or before this date (YYYY-MM-DD).' }),
+    min_upvotes: jsonInteger(0).optional().openapi({ description: 'Only papers with at least this many upvotes.' }),
+    has_code: z.boolean({ error: 'must be true or false' }).optional().openapi({ description: 'Only papers with (true) or without (false) a GitHub link.' }),
   }, { error: 'must be a JSON object' })
   .refine(dateRangeIsOrdered, dateRangeError);
 
 export const PaperParams = z.object({
-  id: paperId.openapi({ param: { name: 'id', in: 'path' }, example: 'factorized-visual-tokenization-and-generation' }),
+  id: paperId.openapi({
+    param: { name: 'id', in: 'path' },
+    description: 'Paper id: the id given at ingest, or the title slug.',
+    example: 'factorized-visual-tokenization-and-generation',
+  }),
 });
 
 const nullableString = z.string().nullable();

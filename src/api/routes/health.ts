@@ -7,6 +7,8 @@ import { jsonContent } from './responses.ts';
 const route = createRoute({
   method: 'get',
   path: '/health',
+  operationId: 'health',
+  tags: ['service'],
   summary: 'Service status, paper count and model',
   responses: { 200: { content: jsonContent(Health), description: 'Status; `degraded` when the model is not loaded.' } },
 });

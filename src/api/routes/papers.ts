@@ -8,6 +8,8 @@ import { errorResponses, jsonContent } from './responses.ts';
 const paperRoute = createRoute({
   method: 'get',
   path: '/papers/{id}',
+  operationId: 'getPaper',
+  tags: ['papers'],
   summary: 'One paper',
   request: { params: PaperParams },
   responses: {
@@ -20,6 +22,8 @@ const paperRoute = createRoute({
 const similarRoute = createRoute({
   method: 'get',
   path: '/papers/{id}/similar',
+  operationId: 'similarPapers',
+  tags: ['search'],
   summary: 'Papers nearest to a paper (never the paper itself), with the same filters as /search',
   request: { params: PaperParams, query: SimilarQuery },
   responses: {

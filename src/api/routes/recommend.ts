@@ -8,6 +8,8 @@ import { errorResponses, jsonContent } from './responses.ts';
 const route = createRoute({
   method: 'post',
   path: '/recommend',
+  operationId: 'recommendPapers',
+  tags: ['search'],
   summary: 'Recommendations from example papers',
   request: { body: { content: jsonContent(RecommendBody), required: true } },
   responses: {

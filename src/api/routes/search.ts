@@ -8,6 +8,8 @@ import { errorResponses, jsonContent } from './responses.ts';
 const route = createRoute({
   method: 'get',
   path: '/search',
+  operationId: 'searchPapers',
+  tags: ['search'],
   summary: 'Search papers by meaning and by keywords',
   request: { query: SearchQuery },
   responses: {
