@@ -35,6 +35,8 @@ export async function serveCommand(config: AppConfig): Promise<void> {
   const reload = config.reloadMs > 0 ? setInterval(() => refresh(store), config.reloadMs) : undefined;
   reload?.unref();
   const app = createApp({ search: new SearchService(store, model, config.search) });
+  // Build the web UI now, so a broken UI shows at start rather than on a user's first visit.
+  if (!(await app.request('/ui/app.js')).ok) console.error('warning: the web UI failed to build (error above); the API works');
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     console.error(`paperseek: ${store.count()} papers, listening on http://${config.host ?? 'localhost'}:${info.port}`);
   });
