@@ -7,6 +7,7 @@
 // Everything expensive is cached under .bench/hnsw (vectors, ground truth, built index + its
 // build stats), so a second run only re-measures queries and loading.
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
@@ -67,17 +68,48 @@ interface BuildStats {
   fileMb: number;
 }
 
-export function indexFile(n: number, M: number, efc: number): string {
-  return path.join(HNSW_DIR, `index-${n}-M${M}-efc${efc}.hnsw`);
+export function indexFile(n: number, M: number, efc: number, native = false): string {
+  return path.join(HNSW_DIR, `index-${n}-M${M}-efc${efc}${native ? '-native' : ''}.hnsw`);
+}
+
+/**
+ * Builds with hnswlib-node compiled with -O3 -march=native (see hnsw-native.ts) instead of the
+ * installed one: same source, same parameters and seed, same file format, so the product's
+ * VectorIndex loads and searches it like any other. Used where the installed build is too slow
+ * to build a large index in the time at hand.
+ */
+function buildNative(data: Dataset, M: number, efConstruction: number, file: string): void {
+  const require = createRequire(import.meta.url);
+  const lib = require(path.join(BENCH_DIR, 'hnswlib-native/node_modules/hnswlib-node')) as typeof hnswlib;
+  const index = new lib.HierarchicalNSW('cosine', data.dims);
+  index.initIndex(data.count, M, efConstruction, 100);
+  const started = now();
+  const step = Math.max(10_000, Math.floor(data.count / 20));
+  for (let i = 0; i < data.count; i++) {
+    index.addPoint(Array.from(row(data.base, i, data.dims)), i);
+    if (i % step === step - 1) {
+      const seconds = (now() - started) / 1000;
+      log(`  ${i + 1}/${data.count} in ${fixed(seconds)} s (${fixed((i + 1) / seconds, 0)}/s, ETA ${fixed(((data.count - i - 1) * seconds) / (i + 1), 0)} s)`);
+    }
+  }
+  index.writeIndexSync(file);
 }
 
 /** Builds through the product's VectorIndex (the same upsert the ingest uses), saves it, keeps stats. */
-export function buildIndex(data: Dataset, M: number, efConstruction: number): BuildStats {
-  const file = indexFile(data.count, M, efConstruction);
+export function buildIndex(data: Dataset, M: number, efConstruction: number, native = false): BuildStats {
+  const file = indexFile(data.count, M, efConstruction, native);
   const statsFile = `${file}.json`;
   if (existsSync(file) && existsSync(statsFile)) return JSON.parse(readFileSync(statsFile, 'utf8')) as BuildStats;
-  log(`building HNSW n=${data.count} M=${M} efConstruction=${efConstruction}`);
+  log(`building HNSW n=${data.count} M=${M} efConstruction=${efConstruction}${native ? ' with the -march=native hnswlib-node build' : ''}`);
   const rssBeforeMb = rssMb();
+  if (native) {
+    const started = now();
+    buildNative(data, M, efConstruction, file);
+    const buildSeconds = (now() - started) / 1000;
+    const stats: BuildStats = { n: data.count, M, efConstruction, buildSeconds, ratePerSecond: data.count / buildSeconds, rssBeforeMb, rssAfterMb: rssMb(), fileMb: mb(statSync(file).size) };
+    writeFileSync(statsFile, JSON.stringify(stats, null, 2));
+    return stats;
+  }
   const index = VectorIndex.create(data.dims, { M, efConstruction, ef: 64 }, data.count);
   const started = now();
   const step = Math.max(10_000, Math.floor(data.count / 20));
@@ -165,6 +197,7 @@ export async function runHnsw(args: Args): Promise<void> {
   const efc = Number(args.efc ?? 200);
   const efs = intList(args.efs, [10, 16, 32, 64, 96, 128, 256]);
   const jsQueries = Number(args['js-queries'] ?? 20);
+  const native = args.native === 'true';
   const sections: string[] = [];
   const results: unknown[] = [];
   for (const n of sizes) {
@@ -172,8 +205,8 @@ export async function runHnsw(args: Args): Promise<void> {
     const data = clusteredDataset(HNSW_DIR, n);
     log(`dataset n=${n} ready in ${fixed((now() - t0) / 1000)} s`);
     const truth = groundTruth(data);
-    const build = buildIndex(data, M, efc);
-    const file = indexFile(n, M, efc);
+    const build = buildIndex(data, M, efc, native);
+    const file = indexFile(n, M, efc, native);
     const cold = coldLoad(file, data.dims);
     const rssBefore = rssMb();
     const loadStarted = now();
@@ -187,7 +220,7 @@ export async function runHnsw(args: Args): Promise<void> {
     results.push({ n, M, efc, build, cold, loadMs, indexRssMb, exactQps, jsQps, points });
     sections.push(
       [
-        `### ${n.toLocaleString('en-US')} vectors, M=${M}, efConstruction=${efc}`,
+        `### ${n.toLocaleString('en-US')} vectors, M=${M}, efConstruction=${efc}${native ? ' (built with the -march=native hnswlib-node; searched with the installed one)' : ''}`,
         '',
         table(
           ['ef', 'recall@10', 'QPS (1 thread)', 'p50 ms', 'p99 ms', '× native exact scan', '× JS exact scan'],
@@ -199,7 +232,7 @@ export async function runHnsw(args: Args): Promise<void> {
           [
             ['exact scan QPS, native (hnswlib BruteforceSearch, C++)', `${fixed(exactQps, 1)} (over ${truth.nativeQueries} queries)`],
             ['exact scan QPS, JS (src/search/semantic.ts exactScan)', `${fixed(jsQps, 2)} (over ${jsQueries} queries)`],
-            ['build time', `${fixed(build.buildSeconds, 1)} s (${fixed(build.ratePerSecond, 0)} vectors/s, 1 thread)`],
+            ['build time', `${fixed(build.buildSeconds, 1)} s (${fixed(build.ratePerSecond, 0)} vectors/s, 1 thread${native ? ', -march=native build' : ''})`],
             ['index file', `${fixed(build.fileMb, 1)} MB`],
             ['RSS growth during build', `${fixed(build.rssAfterMb - build.rssBeforeMb, 0)} MB`],
             ['RSS growth after load (this process)', `${fixed(indexRssMb, 0)} MB`],

@@ -4,6 +4,8 @@
 //   embedder — (b) TransformersEmbedder.embed (src/embed): tokenizer + model + pooling
 //   split    — (b) again, step by step with the embedder's own tokenizer/model, timing each step
 //   ingest   — (c) readSources + ingestRecords into a fresh PaperStore: parse, embed, SQLite, FTS, HNSW, save
+//   paired   — (a), (b) and (c) in one process, interleaved chunk by chunk (rotating order), so a
+//              noisy neighbour slows all three alike; the totals per variant give the ratios
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { AutoTokenizer, type PreTrainedTokenizer, type Tensor } from '@huggingface/transformers';
@@ -17,7 +19,9 @@ import { readSources } from '../../src/sources/index.ts';
 import { PaperStore } from '../../src/store/paper-store.ts';
 
 export interface IngestJob {
-  variant: 'raw' | 'embedder' | 'split' | 'ingest';
+  variant: 'raw' | 'embedder' | 'split' | 'ingest' | 'paired';
+  /** paired: papers per chunk. */
+  chunk?: number;
   dtype: 'q8' | 'fp32';
   batchSize: number;
   threads?: number;
@@ -37,6 +41,8 @@ export interface IngestResult {
   loadSeconds: number;
   peakRssMb: number;
   steps?: Record<string, number>;
+  /** paired: papers/s of each variant over the same chunks. */
+  paired?: Record<'raw' | 'embedder' | 'ingest', number>;
 }
 
 const job = JSON.parse(process.argv[2]!) as IngestJob;
@@ -59,6 +65,83 @@ function embedderOptions() {
 async function texts(): Promise<string[]> {
   const { records } = await readSources([job.file], {});
   return records.map(embeddingText);
+}
+
+async function rawSession(): Promise<{ tokenizer: PreTrainedTokenizer; session: ort.InferenceSession }> {
+  const tokenizer: PreTrainedTokenizer = await AutoTokenizer.from_pretrained(path.resolve(job.modelDir, job.model), { local_files_only: true });
+  const weights = job.dtype === 'fp32' ? 'model.onnx' : 'model_quantized.onnx';
+  const session = await ort.InferenceSession.create(path.resolve(job.modelDir, job.model, 'onnx', weights), {
+    graphOptimizationLevel: 'all',
+    ...(job.threads ? { intraOpNumThreads: job.threads, interOpNumThreads: 1 } : {}),
+  });
+  return { tokenizer, session };
+}
+
+/** Pre-tokenized, length-sorted feeds, built the way the embedder builds its batches. */
+function feedsFor(all: readonly string[], tokenizer: PreTrainedTokenizer, session: ort.InferenceSession): Record<string, ort.Tensor>[] {
+  return lengthSortedBatches(all, job.batchSize).map((batch) => {
+    const inputs = tokenizer(batch.map((i) => all[i]!), { padding: true, truncation: true, max_length: 512 }) as Record<string, Tensor>;
+    const feed: Record<string, ort.Tensor> = {};
+    for (const name of session.inputNames) {
+      const tensor = inputs[name] ?? inputs.input_ids!;
+      const data = name in inputs ? (tensor.data as BigInt64Array) : new BigInt64Array(tensor.data.length);
+      feed[name] = new ort.Tensor('int64', data, tensor.dims);
+    }
+    return feed;
+  });
+}
+
+async function paired(): Promise<Omit<IngestResult, 'peakRssMb' | 'variant'>> {
+  const parseStarted = now();
+  const { records } = await readSources([job.file], {});
+  const parseSeconds = (now() - parseStarted) / 1000;
+  const loadStarted = now();
+  const { tokenizer, session } = await rawSession();
+  const model = await TransformersEmbedder.create(embedderOptions());
+  const loadSeconds = (now() - loadStarted) / 1000;
+  const dataDir = path.join(job.workDir, `paired-${process.pid}`);
+  rmSync(dataDir, { recursive: true, force: true });
+  const store = PaperStore.open({ dataDir, hnsw: job.hnsw });
+  await model.embed(['warm-up'], 'passage');
+  await session.run(feedsFor(['warm-up'], tokenizer, session)[0]!);
+  const seconds = { raw: 0, embedder: 0, ingest: parseSeconds };
+  const size = job.chunk ?? 250;
+  const order = ['raw', 'embedder', 'ingest'] as const;
+  for (let start = 0, turn = 0; start < records.length; start += size, turn++) {
+    const chunk = records.slice(start, start + size);
+    const texts = chunk.map(embeddingText);
+    for (let i = 0; i < order.length; i++) {
+      const variant = order[(turn + i) % order.length]!;
+      if (variant === 'raw') {
+        const feeds = feedsFor(texts, tokenizer, session);
+        const t = now();
+        for (const feed of feeds) await session.run(feed);
+        seconds.raw += (now() - t) / 1000;
+      } else if (variant === 'embedder') {
+        const t = now();
+        await model.embed(texts, 'passage');
+        seconds.embedder += (now() - t) / 1000;
+      } else {
+        const t = now();
+        await ingestRecords(chunk, store, model);
+        seconds.ingest += (now() - t) / 1000;
+      }
+    }
+    console.error(`  chunk ${turn + 1}: raw ${seconds.raw.toFixed(1)} s, embedder ${seconds.embedder.toFixed(1)} s, ingest ${seconds.ingest.toFixed(1)} s`);
+  }
+  store.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  await model.dispose();
+  await session.release();
+  const n = records.length;
+  return {
+    papers: n,
+    seconds: seconds.raw,
+    papersPerSecond: n / seconds.raw,
+    loadSeconds,
+    steps: seconds,
+    paired: { raw: n / seconds.raw, embedder: n / seconds.embedder, ingest: n / seconds.ingest },
+  };
 }
 
 async function raw(): Promise<Omit<IngestResult, 'peakRssMb' | 'variant'>> {
@@ -156,7 +239,7 @@ async function ingest(): Promise<Omit<IngestResult, 'peakRssMb' | 'variant'>> {
   return { papers: records.length, seconds, papersPerSecond: records.length / seconds, loadSeconds, steps };
 }
 
-const runners = { raw, embedder, split, ingest };
+const runners = { raw, embedder, split, ingest, paired };
 const result = await runners[job.variant]();
 const peakRssMb = Math.round((process.resourceUsage().maxRSS * 1024) / 2 ** 20);
 console.log(JSON.stringify({ variant: job.variant, ...result, peakRssMb } satisfies IngestResult));

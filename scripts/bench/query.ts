@@ -145,7 +145,7 @@ async function split(dataDir: string, queries: readonly string[], k: number) {
   });
   store.bind({ ...embedder.spec, dims: embedder.dims });
   const service = new SearchService(store, { embedder }, { fusion: { rrfK: 60, weights: { semantic: 1, keyword: 1 } }, hybridDepth: 100, queryCacheSize: 0 });
-  const steps = { embed: [] as number[], hnsw: [] as number[], sqlite: [] as number[], service: [] as number[], keyword: [] as number[] };
+  const steps = { embed: [] as number[], hnsw: [] as number[], sqlite: [] as number[], count: [] as number[], service: [] as number[], keyword: [] as number[], keywordCount: [] as number[] };
   for (const query of queries.slice(0, 30)) await embedder.embed([query], 'query');
   for (const query of queries) {
     let t = now();
@@ -158,8 +158,14 @@ async function split(dataDir: string, queries: readonly string[], k: number) {
     hydrate(store, singleSide(neighbours, 'semantic'), 'semantic', queryTerms(query));
     steps.sqlite.push(now() - t);
     t = now();
+    store.countWithVectors();
+    steps.count.push(now() - t);
+    t = now();
     store.fulltext.search(queryTerms(query), undefined, k);
     steps.keyword.push(now() - t);
+    t = now();
+    store.fulltext.count(queryTerms(query), undefined);
+    steps.keywordCount.push(now() - t);
   }
   for (const query of queries) {
     const t = now();
@@ -177,9 +183,9 @@ export async function runQuery(args: Args): Promise<void> {
   const k = Number(args.k ?? 10);
   const connectionList = intList(args.connections, [1, 32]);
   const port = Number(args.port ?? 3917);
-  const dataDir = path.join(BENCH_DIR, `query-index-${n}`);
-  const data = clusteredDataset(HNSW_DIR, n);
-  syntheticIndex(dataDir, data);
+  // --data-dir: measure a prepared copy of the index (e.g. with an extra SQLite index) instead.
+  const dataDir = args['data-dir'] ? path.resolve(args['data-dir']) : path.join(BENCH_DIR, `query-index-${n}`);
+  if (!args['data-dir']) syntheticIndex(dataDir, clusteredDataset(HNSW_DIR, n));
   if (args['prepare-only']) return;
   // Far more distinct queries than any run can send.
   const queries = distinctQueries(Number(args.queries ?? 60_000));
@@ -195,7 +201,7 @@ export async function runQuery(args: Args): Promise<void> {
   const sequentialStats: Record<string, ReturnType<typeof summary>> = {};
   const unavailable: Record<string, string> = {};
   try {
-    for (const mode of MODES) {
+    for (const mode of MODES.filter((m) => (args.modes ?? MODES.join(',')).split(',').includes(m))) {
       const ok = await available(port, mode, take(1)[0]!);
       if (ok !== true) {
         unavailable[mode] = ok;
@@ -203,8 +209,8 @@ export async function runQuery(args: Args): Promise<void> {
         continue;
       }
       // Warm-up, then an exact-latency sequential pass, then autocannon at each concurrency.
-      await sequential(port, mode, take(50), k);
-      sequentialStats[mode] = await sequential(port, mode, take(Number(args.sequential ?? 500)), k);
+      await sequential(port, mode, take(10), k);
+      sequentialStats[mode] = await sequential(port, mode, take(Number(args.sequential ?? 100)), k);
       log(`mode ${mode} sequential: p50 ${fixed(sequentialStats[mode].p50, 2)} ms, p99 ${fixed(sequentialStats[mode].p99, 2)} ms`);
       for (const connections of connectionList) {
         const result = await load(port, mode, connections, duration, take(Math.min(40_000, queries.length - cursor)), k);
@@ -230,7 +236,7 @@ export async function runQuery(args: Args): Promise<void> {
     for (const [variant, env] of abVariants) {
       const abServer = await startServer(dataDir, port, BENCH_SERVER, env);
       try {
-        await sequential(port, 'semantic', take(50), k);
+        await sequential(port, 'semantic', take(10), k);
         for (const connections of connectionList) {
           const r = await load(port, 'semantic', connections, abDuration, take(Math.min(40_000, queries.length - cursor)), k);
           cursor -= Math.max(0, 40_000 - r.requests);
@@ -246,7 +252,7 @@ export async function runQuery(args: Args): Promise<void> {
   }
 
   log('split: in-process steps of a semantic query');
-  const steps = await split(dataDir, take(500), k);
+  const steps = await split(dataDir, take(Number(args['split-queries'] ?? 200)), k);
   const semantic = sequentialStats.semantic;
   const sections = [
     `### HTTP, ${n.toLocaleString('en-US')} papers, k=${k}, distinct queries, query cache off, minilm q8 (autocannon ${duration} s per row; server and autocannon share the 2 cores)\n\n` +
@@ -257,21 +263,22 @@ export async function runQuery(args: Args): Promise<void> {
           ...Object.entries(unavailable).map(([mode, why]) => [mode, '–', `not available (${why})`, '', '', '', '', '', '']),
         ],
       ),
-    `### Exact client-side latency, 1 connection, sequential requests (fetch, ${args.sequential ?? 500} distinct queries per mode)\n\n` +
+    `### Exact client-side latency, 1 connection, sequential requests (fetch, ${args.sequential ?? 100} distinct queries per mode)\n\n` +
       table(
         ['mode', 'mean ms', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
         Object.entries(sequentialStats).map(([mode, s]) => [mode, fixed(s.mean, 2), fixed(s.p50, 2), fixed(s.p95, 2), fixed(s.p99, 2), fixed(s.max, 2)]),
       ),
-    `### Split of a semantic query (in process, same index, 500 distinct queries)\n\n` +
+    `### Split of a semantic query (in process, same index, ${args['split-queries'] ?? 200} distinct queries)\n\n` +
       table(
         ['step', 'mean ms', 'p50 ms', 'p99 ms', 'share of HTTP mean'],
         [
-          ...(['embed', 'hnsw', 'sqlite', 'service'] as const).map((name) => {
+          ...(['embed', 'hnsw', 'sqlite', 'count', 'service'] as const).map((name) => {
             const s = steps[name]!;
             const label = {
               embed: 'embed query (tokenizer + minilm q8 + pooling)',
               hnsw: 'HNSW search (ef 64)',
               sqlite: 'SQLite hydration + highlights (one page)',
+              count: 'SQLite countWithVectors() for `total` (full scan)',
               service: 'whole SearchService.search (semantic)',
             }[name];
             return [label, fixed(s.mean, 3), fixed(s.p50, 3), fixed(s.p99, 3), semantic ? `${fixed((100 * s.mean) / semantic.mean, 1)} %` : ''];
@@ -280,6 +287,7 @@ export async function runQuery(args: Args): Promise<void> {
             ? [['HTTP + routing + validation + JSON (HTTP mean − service mean)', fixed(semantic.mean - steps.service!.mean, 3), '', '', `${fixed((100 * (semantic.mean - steps.service!.mean)) / semantic.mean, 1)} %`]]
             : []),
           ['(keyword side: FTS5 BM25 top-k, for reference)', fixed(steps.keyword!.mean, 3), fixed(steps.keyword!.p50, 3), fixed(steps.keyword!.p99, 3), ''],
+          ['(keyword side: FTS5 match count for `total`)', fixed(steps.keywordCount!.mean, 3), fixed(steps.keywordCount!.p50, 3), fixed(steps.keywordCount!.p99, 3), ''],
         ],
       ),
   ];

@@ -1,7 +1,7 @@
 // A synthetic paper index for the query benchmarks: N papers whose titles and abstracts are drawn
 // from SciFact's word distribution (so keyword search has real work), with clustered synthetic
 // vectors (so HNSW has realistic structure), written straight through the store API.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { paperHashes } from '../../../src/ingest/paper-text.ts';
 import type { PaperRecord } from '../../../src/sources/record.ts';
@@ -69,9 +69,12 @@ export function syntheticRecords(count: number, seed = 11): PaperRecord[] {
 
 /** Builds (once) a store of `data.count` synthetic papers with `data`'s vectors in `dataDir`. */
 export function syntheticIndex(dataDir: string, data: Dataset, hnsw = { M: 16, efConstruction: 200, ef: 64 }): void {
-  if (existsSync(path.join(dataDir, 'papers.hnsw'))) return;
-  log(`building a ${data.count}-paper index in ${dataDir} (synthetic metadata + clustered vectors, through PaperStore)`);
   const store = PaperStore.open({ dataDir, hnsw, log });
+  if (store.count() >= data.count) {
+    store.close();
+    return;
+  }
+  log(`building a ${data.count}-paper index in ${dataDir} (synthetic metadata + clustered vectors, through PaperStore)`);
   store.bind(MINILM_SPEC);
   const records = syntheticRecords(data.count);
   const started = now();
