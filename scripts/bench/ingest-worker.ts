@@ -20,6 +20,8 @@ import { PaperStore } from '../../src/store/paper-store.ts';
 
 export interface IngestJob {
   variant: 'raw' | 'embedder' | 'split' | 'ingest' | 'paired';
+  /** false: the embedder's onnxruntime threads do not busy-wait (the raw session keeps the default). */
+  spinning?: boolean;
   /** paired: papers per chunk. */
   chunk?: number;
   dtype: 'q8' | 'fp32';
@@ -59,6 +61,7 @@ function embedderOptions() {
     passagePrefix: '',
     batchSize: job.batchSize,
     threads: job.threads,
+    spinning: job.spinning,
   };
 }
 

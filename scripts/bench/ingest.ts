@@ -58,6 +58,7 @@ export async function runIngest(args: Args): Promise<void> {
     throw new Error(`model ${base.model} not found in ${base.modelDir}; run: npm run test-model -- minilm .models`);
   }
   const threads = args.threads ? Number(args.threads) : undefined;
+  const spinning = args.spinning === 'false' ? false : undefined;
   const sections: string[] = [];
   const data: Record<string, unknown> = {};
 
@@ -94,7 +95,7 @@ export async function runIngest(args: Args): Promise<void> {
     const rows: (string | number)[][] = [];
     const results: Record<string, IngestResult> = {};
     for (const dtype of dtypes) {
-      const r = measure({ ...base, variant: 'paired', dtype, batchSize, threads, chunk: Number(args.chunk ?? 250) });
+      const r = measure({ ...base, variant: 'paired', dtype, batchSize, threads, spinning, chunk: Number(args.chunk ?? 250) });
       results[dtype] = r;
       const p = r.paired!;
       rows.push([dtype, '(a) raw onnxruntime session.run, pre-tokenized (limit)', fixed(p.raw, 2), '100.0 %']);
@@ -104,7 +105,7 @@ export async function runIngest(args: Args): Promise<void> {
     }
     publish(
       'ingest-paired',
-      `### Ingest throughput, ${n} SciFact abstracts, batch ${batchSize}, threads ${threads ?? 'onnxruntime default'}; (a), (b), (c) interleaved per ${args.chunk ?? 250}-paper chunk in one process\n\n` +
+      `### Ingest throughput, ${n} SciFact abstracts, batch ${batchSize}, threads ${threads ?? 'onnxruntime default'}${spinning === false ? ', embedder spinning off' : ''}; (a), (b), (c) interleaved per ${args.chunk ?? 250}-paper chunk in one process\n\n` +
         table(['dtype', 'what', 'papers/s', '% of (a)'], rows) +
         `\n\nPeak RSS of the whole paired process (both sessions + store loaded): ${dtypes.map((d) => `${d} ${results[d]!.peakRssMb} MB`).join(', ')}`,
       results,
