@@ -25,7 +25,7 @@ export function registerServe(program: Command): void {
 }
 
 export async function serveCommand(config: AppConfig): Promise<void> {
-  const model = await loadModel(config);
+  const model = await loadModel(config, { forServing: true });
   if (model.error) console.error(`warning: ${model.error.message}\nServing without a model: keyword search works; semantic search answers 503, hybrid falls back to keyword.`);
   await ingestSampleIfEmpty(config, model.embedder);
   // The server only reads: ingests run in other processes and publish new index generations,
