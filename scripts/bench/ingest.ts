@@ -5,7 +5,8 @@
 // so a noisy neighbour hits all of them alike, and the best round counts.
 //
 //   npm run test-model -- minilm .models
-//   npm run bench -- ingest --n 2000 --dtypes q8,fp32 --batch 16 --rounds 2
+//   npm run bench -- ingest --paired --n 2000 --dtypes q8,fp32            (paired: the default)
+//   npm run bench -- ingest --separate --n 2000 --dtypes q8,fp32 --batch 16 --rounds 2
 //   npm run bench -- ingest --n 600 --dtypes q8 --sweep-batches 1,4,8,16,32,64 --sweep-threads 1,2
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -90,7 +91,8 @@ export async function runIngest(args: Args): Promise<void> {
   const dtypes = (args.dtypes ?? 'q8,fp32').split(',') as ('q8' | 'fp32')[];
   const batchSize = Number(args.batch ?? 16);
 
-  if (args.paired) {
+  // Paired is the default; --separate runs one process per variant (per-variant peak RSS, noisier speed).
+  if (!args.separate) {
     // (a), (b), (c) in one process, chunk by chunk in rotating order: robust ratios on a noisy machine.
     const rows: (string | number)[][] = [];
     const results: Record<string, IngestResult> = {};
