@@ -10,6 +10,7 @@
 // with a different seed (held out: not in the index).
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { mulberry32 } from '../../test-model/prng.ts';
 
 export interface ClusterSpec {
   dims: number;
@@ -21,17 +22,8 @@ export interface ClusterSpec {
 
 export const DEFAULT_CLUSTERS: ClusterSpec = { dims: 384, clusters: 1000, latent: 24, spread: 0.9, noise: 0.25 };
 
-/** mulberry32: small, fast, good enough for benchmark data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, shared with the test-model generator: small, fast, good enough for benchmark data. */
+export const prng = mulberry32;
 
 export function gaussian(random: () => number): () => number {
   let spare: number | undefined;
