@@ -22,7 +22,7 @@ const EnvSchema = z.object({
   PAPERSEEK_NORMALIZE: flag.optional(),
   PAPERSEEK_QUERY_PREFIX: z.string().optional(),
   PAPERSEEK_PASSAGE_PREFIX: z.string().optional(),
-  PAPERSEEK_BATCH_SIZE: positiveInt.max(1024).default(16),
+  PAPERSEEK_BATCH_SIZE: positiveInt.max(1024).default(8),
   PAPERSEEK_THREADS: positiveInt.max(256).optional(),
   PAPERSEEK_HNSW_M: positiveInt.min(2).max(128).default(16),
   PAPERSEEK_HNSW_EF_CONSTRUCTION: positiveInt.max(4096).default(200),
