@@ -55,7 +55,7 @@ export async function ingestRecords(
   if (!embedder) {
     store.write(textChanged);
     store.save();
-    return { ...counts, embedded: 0, pending: store.count() - store.countWithVectors() };
+    return { ...counts, embedded: 0, pending: store.countPending() };
   }
   const changedIds = new Set(textChanged.map((write) => write.record.id));
   const pending = store.pending().filter((record) => !changedIds.has(record.id));

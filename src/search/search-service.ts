@@ -74,21 +74,16 @@ export class SearchService {
 
   /** Papers near the positive examples (and the text), away from the negative ones; inputs excluded. */
   async recommend(request: RecommendRequest): Promise<SearchPage> {
-    const unknown = [...request.positive, ...request.negative].filter((id) => !this.store.vectorOf(id));
+    const ids = [...request.positive, ...request.negative];
+    const stored = new Map(ids.map((id) => [id, this.store.vectorOf(id)]));
+    const unknown = ids.filter((id) => !stored.get(id));
     if (unknown.length > 0) {
       throw new AppError('BAD_REQUEST', `Unknown paper id(s): ${unknown.join(', ')}.`, unknown.map((id) => ({ field: 'ids', reason: `unknown paper id "${id}"` })));
     }
-    const vectors = (ids: string[]) =>
-      ids.map((id) => {
-        const stored = this.store.vectorOf(id)!;
-        if (!stored.vector) throw pendingVector(id);
-        return stored;
-      });
-    const positive = vectors(request.positive);
-    const negative = vectors(request.negative);
+    const vectorOf = (id: string) => stored.get(id)!.vector ?? throwError(pendingVector(id));
     const text = request.text ? [await this.requireEncoder().encode(request.text)] : [];
-    const vector = recommendationVector([...positive.map((p) => p.vector!), ...text], negative.map((n) => n.vector!));
-    const inputs = new Set([...positive, ...negative].map((stored) => stored.label));
+    const vector = recommendationVector([...request.positive.map(vectorOf), ...text], request.negative.map(vectorOf));
+    const inputs = new Set(ids.map((id) => stored.get(id)!.label));
     return this.nearestPage(vector, inputs, request);
   }
 
@@ -104,7 +99,7 @@ export class SearchService {
     return {
       status: embedder ? ('ok' as const) : ('degraded' as const),
       papers: this.store.count(),
-      pending_vectors: this.store.count() - this.store.countWithVectors(),
+      pending_vectors: this.store.countPending(),
       capabilities: { keyword: true, semantic: Boolean(embedder), hybrid: Boolean(embedder) },
       model: {
         id: embedder?.spec.model ?? spec?.model ?? null,
@@ -130,6 +125,9 @@ export class SearchService {
   }
 }
 
+const throwError = (error: Error): never => {
+  throw error;
+};
 const notFound = (id: string) => new AppError('NOT_FOUND', `No paper with id "${id}".`, { id });
 const pendingVector = (id: string) =>
   new AppError('MODEL_UNAVAILABLE', `Paper "${id}" has no vector yet (ingested without a model); ingest again with the model available.`, { id });

@@ -92,6 +92,11 @@ export class PaperStore {
     return this.loadedGeneration;
   }
 
+  /** The HNSW file of that generation; undefined while none is published. */
+  get indexFile(): string | undefined {
+    return this.loadedGeneration > 0 ? this.files.file(this.loadedGeneration) : undefined;
+  }
+
   /**
    * Reader: loads a newer published generation, if any, and swaps it in whole, so searches
    * never see a half-built index. Returns true when it switched.
@@ -244,6 +249,11 @@ export class PaperStore {
 
   vectorsPassing(filter: PaperFilter): Generator<{ label: number; vector: Float32Array }> {
     return this.papers.vectorsPassing(filter);
+  }
+
+  /** How many papers are stored without a vector, waiting for the model. */
+  countPending(): number {
+    return this.papers.count() - this.papers.countWithVectors();
   }
 
   /** Papers stored without a vector, waiting for the model. */
