@@ -112,6 +112,9 @@ describe('paperseek stats', () => {
     const stats = await json('stats');
     expect(stats).toMatchObject({ papers: 68, embedded: 68, pending_vectors: 0, model: { model: 'lexical' } });
     expect(stats.files['papers.db']).toBeGreaterThan(0);
+    // Regression: stats looked for a fixed papers.hnsw after indexes became one file per generation.
+    const index = Object.entries(stats.files as Record<string, number | null>).find(([name]) => /^papers\.\d+\.hnsw$/.test(name));
+    expect(index?.[1]).toBeGreaterThan(0);
     const text = await cli('stats');
     expect(text.stdout).toMatch(/^papers\s+68$/m);
   });

@@ -18,8 +18,10 @@ export function registerStats(program: Command): void {
       try {
         const papers = store.count();
         const embedded = store.countWithVectors();
+        // The vector index lives in one file per published generation (papers.<generation>.hnsw).
+        const indexFile = store.indexFile ?? path.join(config.dataDir, 'papers.<none published>.hnsw');
         const files = Object.fromEntries(
-          ['papers.db', 'papers.hnsw'].map((name) => [name, fileSize(path.join(config.dataDir, name))]),
+          [path.join(config.dataDir, 'papers.db'), indexFile].map((file) => [path.basename(file), fileSize(file)]),
         );
         const stats = {
           data_dir: path.resolve(config.dataDir),
