@@ -33,6 +33,7 @@ const EnvSchema = z.object({
   PAPERSEEK_HYBRID_DEPTH: positiveInt.max(10_000).default(100),
   PAPERSEEK_RELOAD_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
   PAPERSEEK_QUERY_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(1000),
+  PAPERSEEK_SLICE_MS: z.coerce.number().min(0).max(1000).default(10),
 });
 
 export interface AppConfig {
@@ -41,6 +42,8 @@ export interface AppConfig {
   dataDir: string;
   /** How often the server checks for a new index generation (0: never). */
   reloadMs: number;
+  /** Longest stretch of request work the server runs per event-loop turn (0: no slicing); see api/time-slicer.ts. */
+  sliceMs: number;
   embedding: EmbeddingSpec & { modelDir?: string; cacheDir?: string; batchSize: number; threads?: number };
   hnsw: HnswParams;
   search: SearchOptions;
@@ -61,6 +64,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): AppConfig {
     host: env.HOST,
     dataDir: env.PAPERSEEK_DATA_DIR,
     reloadMs: env.PAPERSEEK_RELOAD_MS,
+    sliceMs: env.PAPERSEEK_SLICE_MS,
     embedding: {
       model: preset?.model ?? env.PAPERSEEK_MODEL,
       dtype: env.PAPERSEEK_DTYPE,

@@ -5,7 +5,7 @@ import { AppError } from '../src/errors.ts';
 describe('loadConfig', () => {
   it('has sane defaults: gte-small, q8, mean pooling, port 3000, data/index', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, dataDir: 'data/index', hnsw: { M: 16, efConstruction: 200, ef: 64 } });
+    expect(config).toMatchObject({ port: 3000, dataDir: 'data/index', sliceMs: 10, hnsw: { M: 16, efConstruction: 200, ef: 64 } });
     expect(config.embedding).toMatchObject({ model: 'Supabase/gte-small', dtype: 'q8', pooling: 'mean', normalize: true, queryPrefix: '' });
   });
 
@@ -25,5 +25,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrowError(AppError);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrowError(/PORT/);
     expect(() => loadConfig({ PAPERSEEK_DTYPE: 'fp64' })).toThrowError(/PAPERSEEK_DTYPE/);
+    expect(() => loadConfig({ PAPERSEEK_SLICE_MS: '-1' })).toThrowError(/PAPERSEEK_SLICE_MS/);
+    expect(loadConfig({ PAPERSEEK_SLICE_MS: '0' }).sliceMs).toBe(0);
   });
 });

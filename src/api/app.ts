@@ -9,18 +9,22 @@ import { registerHealth } from './routes/health.ts';
 import { registerPapers } from './routes/papers.ts';
 import { registerRecommend } from './routes/recommend.ts';
 import { registerSearch } from './routes/search.ts';
+import { timeSliced, type TimeSlicer } from './time-slicer.ts';
 import { registerUi } from './ui.ts';
 
 export interface AppDeps {
   search: SearchService;
+  /** Runs request work in short slices of the event loop (the server passes one; tests may not). */
+  slicer?: TimeSlicer;
 }
 
-export function createApp({ search }: AppDeps): OpenAPIHono {
+export function createApp({ search, slicer }: AppDeps): OpenAPIHono {
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success) return validationError(result.error, result.target, c);
     },
   });
+  if (slicer) app.use('*', timeSliced(slicer));
   app.use('*', cors());
   app.use('*', closeAfterRejectedBody());
   // API routes only: the web UI at / reads its own URL state and must not become a JSON error.

@@ -11,6 +11,11 @@ export interface QueryCacheStats {
   hit_rate: number | null;
 }
 
+/** Paces the work that follows a model call (the server's TimeSlicer). */
+export interface WorkPacer {
+  admit(): Promise<void>;
+}
+
 export class QueryEncoder {
   private readonly cache: LRUCache<string, Promise<Float32Array>> | undefined;
   private hits = 0;
@@ -19,6 +24,7 @@ export class QueryEncoder {
   constructor(
     private readonly embedder: Embedder,
     private readonly capacity: number,
+    private readonly pacer?: WorkPacer,
   ) {
     this.cache = capacity > 0 ? new LRUCache({ max: capacity }) : undefined;
   }
@@ -32,7 +38,12 @@ export class QueryEncoder {
     }
     this.misses++;
     // The promise is cached, so concurrent identical queries share one model call.
-    const vector = this.embedder.embed([text], 'query').then(([first]) => first!);
+    // A model result arrives in its own event-loop callback, for every query of the batch at once;
+    // through the pacer, the searches waiting on it continue in slices like any other request.
+    const vector = this.embedder.embed([text], 'query').then(async ([first]) => {
+      await this.pacer?.admit();
+      return first!;
+    });
     this.cache?.set(key, vector);
     vector.catch(() => this.cache?.delete(key));
     return vector;

@@ -7,7 +7,7 @@ import type { PaperStore } from '../store/paper-store.ts';
 import { DEFAULT_FUSION, reciprocalRankFusion, semanticConfidence, type FusionOptions } from './fusion.ts';
 import { hydrate, singleSide } from './hydrate.ts';
 import { queryTerms } from './keyword-query.ts';
-import { QueryEncoder } from './query-encoder.ts';
+import { QueryEncoder, type WorkPacer } from './query-encoder.ts';
 import { recommendationVector } from './recommend.ts';
 import { semanticCandidates } from './semantic.ts';
 import type { ModelSlot, PageRequest, RecommendRequest, SearchPage, SearchRequest } from './types.ts';
@@ -31,8 +31,9 @@ export class SearchService {
     private readonly store: PaperStore,
     private readonly model: ModelSlot,
     private readonly options: SearchOptions = DEFAULT_SEARCH_OPTIONS,
+    pacer?: WorkPacer,
   ) {
-    this.encoder = model.embedder && new QueryEncoder(model.embedder, options.queryCacheSize);
+    this.encoder = model.embedder && new QueryEncoder(model.embedder, options.queryCacheSize, pacer);
   }
 
   async search(request: SearchRequest): Promise<SearchPage> {

@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import type { Command } from 'commander';
 import { createApp } from '../../api/app.ts';
 import { answerClientErrors } from '../../api/client-errors.ts';
+import { TimeSlicer } from '../../api/time-slicer.ts';
 import { loadConfig, type AppConfig } from '../../config.ts';
 import type { Embedder } from '../../embed/embedder.ts';
 import { SearchService } from '../../search/search-service.ts';
@@ -34,7 +35,8 @@ export async function serveCommand(config: AppConfig): Promise<void> {
   if (model.embedder) store.bind({ ...model.embedder.spec, dims: model.embedder.dims });
   const reload = config.reloadMs > 0 ? setInterval(() => refresh(store), config.reloadMs) : undefined;
   reload?.unref();
-  const app = createApp({ search: new SearchService(store, model, config.search) });
+  const slicer = config.sliceMs > 0 ? new TimeSlicer(config.sliceMs) : undefined;
+  const app = createApp({ search: new SearchService(store, model, config.search, slicer), slicer });
   // Build the web UI now, so a broken UI shows at start rather than on a user's first visit.
   if (!(await app.request('/ui/app.js')).ok) console.error('warning: the web UI failed to build (error above); the API works');
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

@@ -1,0 +1,89 @@
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { TimeSlicer, timeSliced } from '../../src/api/time-slicer.ts';
+
+/** Counts event-loop turns: one increment per check phase. */
+function turnCounter() {
+  let turn = 0;
+  let running = true;
+  const tick = () => {
+    turn++;
+    if (running) setImmediate(tick);
+  };
+  setImmediate(tick);
+  return { now: () => turn, stop: () => (running = false) };
+}
+
+function busy(ms: number) {
+  const start = performance.now();
+  while (performance.now() - start < ms);
+}
+
+/** `callers` waiters that each do `workMs` of synchronous work once admitted; the turn of each admission. */
+async function admitAll(slicer: TimeSlicer, callers: number, workMs: number) {
+  const turns = turnCounter();
+  const admittedIn: number[] = [];
+  const order: number[] = [];
+  await Promise.all(
+    Array.from({ length: callers }, async (_, i) => {
+      await slicer.admit();
+      admittedIn.push(turns.now());
+      order.push(i);
+      busy(workMs);
+    }),
+  );
+  turns.stop();
+  const perTurn = new Map<number, number>();
+  for (const turn of admittedIn) perTurn.set(turn, (perTurn.get(turn) ?? 0) + 1);
+  return { order, turnsUsed: perTurn.size, mostInOneTurn: Math.max(...perTurn.values()) };
+}
+
+describe('TimeSlicer', () => {
+
+  it('admits every waiter, first come first served', async () => {
+    const { order } = await admitAll(new TimeSlicer(5), 30, 0);
+    expect(order).toEqual(Array.from({ length: 30 }, (_, i) => i));
+  });
+
+  it('spreads work over event-loop turns, about one slice of work per turn', async () => {
+    // 20 × 2 ms of work in 5 ms slices: about 3 per turn (a caller started before the budget ran out finishes).
+    const sliced = await admitAll(new TimeSlicer(5), 20, 2);
+    expect(sliced.mostInOneTurn).toBeLessThanOrEqual(4);
+    expect(sliced.turnsUsed).toBeGreaterThanOrEqual(5);
+    // Control: with an unlimited slice the same work all runs in one turn, blocking the loop for 40 ms.
+    const unsliced = await admitAll(new TimeSlicer(Number.POSITIVE_INFINITY), 20, 2);
+    expect(unsliced.turnsUsed).toBe(1);
+  });
+
+  it('lets I/O callbacks run between slices', async () => {
+    const slicer = new TimeSlicer(3);
+    const events: string[] = [];
+    const work = Array.from({ length: 12 }, async () => {
+      await slicer.admit();
+      events.push('work');
+      busy(2);
+    });
+    // A timer due now fires in the next turn's timers phase, i.e. between two slices.
+    setTimeout(() => events.push('timer'), 0);
+    await Promise.all(work);
+    const timerAt = events.indexOf('timer');
+    expect(timerAt).toBeGreaterThan(0);
+    expect(timerAt).toBeLessThan(events.length - 1);
+  });
+
+  it('runs each request of a Hono app in a slice, in arrival order', async () => {
+    const slicer = new TimeSlicer(2);
+    const handled: number[] = [];
+    const app = new Hono().use(timeSliced(slicer)).get('/:n', (c) => {
+      const n = Number(c.req.param('n'));
+      handled.push(n);
+      busy(1);
+      return c.json({ n });
+    });
+    const responses = await Promise.all(Array.from({ length: 10 }, (_, n) => app.request(`/${n}`)));
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
+    expect(await Promise.all(responses.map(async (r) => ((await r.json()) as { n: number }).n))).toEqual([...Array(10).keys()]);
+    expect(handled).toEqual([...Array(10).keys()]);
+    expect(slicer.backlog).toBe(0);
+  });
+});
