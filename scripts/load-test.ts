@@ -23,11 +23,12 @@ const { values: args } = parseArgs({
     'models-dir': { type: 'string', default: '.models' },
     fresh: { type: 'string', default: '0.2' },
     timeout: { type: 'string', default: '10' },
+    'cpu-prof': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 
-const USAGE = `usage: npm run load -- [--duration <s>=60] [--connections <n>=256] [--model lexical|minilm|tiny] [--models-dir .models] [--fresh <share of never-seen queries>=0.2] [--timeout <s per request>=10]`;
+const USAGE = `usage: npm run load -- [--duration <s>=60] [--connections <n>=256] [--model lexical|minilm|tiny] [--models-dir .models] [--fresh <share of never-seen queries>=0.2] [--timeout <s per request>=10] [--cpu-prof <dir>: write the server's V8 CPU profile there]`;
 if (args.help) {
   console.log(USAGE);
   process.exit(0);
@@ -42,7 +43,6 @@ if (!isTestModelKind(model) || !(duration > 0) || !(connections > 0) || !(fresh 
   process.exit(2);
 }
 
-const TSX = path.resolve('node_modules/.bin/tsx');
 const MAIN = path.resolve('src/cli/main.ts');
 
 const QUERIES = [
@@ -72,7 +72,8 @@ function queryMix(seed: number): { path: () => string; fixed: string[] } {
 
 function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [MAIN, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const profile = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`] : [];
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', MAIN, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const onData = (chunk: Buffer) => {
       output += chunk;
