@@ -150,23 +150,9 @@ async function paired(): Promise<Omit<IngestResult, 'peakRssMb' | 'variant'>> {
 async function raw(): Promise<Omit<IngestResult, 'peakRssMb' | 'variant'>> {
   const all = await texts();
   const loadStarted = now();
-  const tokenizer: PreTrainedTokenizer = await AutoTokenizer.from_pretrained(path.resolve(job.modelDir, job.model), { local_files_only: true });
-  const weights = job.dtype === 'fp32' ? 'model.onnx' : 'model_quantized.onnx';
-  const session = await ort.InferenceSession.create(path.resolve(job.modelDir, job.model, 'onnx', weights), {
-    graphOptimizationLevel: 'all',
-    ...(job.threads ? { intraOpNumThreads: job.threads, interOpNumThreads: 1 } : {}),
-  });
+  const { tokenizer, session } = await rawSession();
   const loadSeconds = (now() - loadStarted) / 1000;
-  const feeds = lengthSortedBatches(all, job.batchSize).map((batch) => {
-    const inputs = tokenizer(batch.map((i) => all[i]!), { padding: true, truncation: true, max_length: 512 }) as Record<string, Tensor>;
-    const feed: Record<string, ort.Tensor> = {};
-    for (const name of session.inputNames) {
-      const tensor = inputs[name] ?? inputs.input_ids!;
-      const data = name in inputs ? (tensor.data as BigInt64Array) : new BigInt64Array(tensor.data.length);
-      feed[name] = new ort.Tensor('int64', data, tensor.dims);
-    }
-    return feed;
-  });
+  const feeds = feedsFor(all, tokenizer, session);
   // One warm-up call on the first (shortest) batch, as the embedder's first call would pay it too.
   await session.run(feeds[0]!);
   const started = now();
@@ -176,12 +162,18 @@ async function raw(): Promise<Omit<IngestResult, 'peakRssMb' | 'variant'>> {
   return { papers: all.length, seconds, papersPerSecond: all.length / seconds, loadSeconds };
 }
 
-async function embedder(): Promise<Omit<IngestResult, 'peakRssMb' | 'variant'>> {
+/** The texts and the product's embedder, loaded (timed) and warmed up on the shortest text. */
+async function warmEmbedder(): Promise<{ all: string[]; model: TransformersEmbedder; loadSeconds: number }> {
   const all = await texts();
   const loadStarted = now();
   const model = await TransformersEmbedder.create(embedderOptions());
   const loadSeconds = (now() - loadStarted) / 1000;
   await model.embed([all[0]!], 'passage');
+  return { all, model, loadSeconds };
+}
+
+async function embedder(): Promise<Omit<IngestResult, 'peakRssMb' | 'variant'>> {
+  const { all, model, loadSeconds } = await warmEmbedder();
   const started = now();
   await model.embed(all, 'passage');
   const seconds = (now() - started) / 1000;
@@ -191,12 +183,8 @@ async function embedder(): Promise<Omit<IngestResult, 'peakRssMb' | 'variant'>> 
 
 /** The embedder's steps timed one by one, through its own tokenizer and model objects. */
 async function split(): Promise<Omit<IngestResult, 'peakRssMb' | 'variant'>> {
-  const all = await texts();
-  const loadStarted = now();
-  const model = await TransformersEmbedder.create(embedderOptions());
-  const loadSeconds = (now() - loadStarted) / 1000;
+  const { all, model, loadSeconds } = await warmEmbedder();
   const inner = model as unknown as { tokenizer: PreTrainedTokenizer; model: (inputs: unknown) => Promise<{ last_hidden_state: Tensor }>; maxTokens: number };
-  await model.embed([all[0]!], 'passage');
   const steps = { sort: 0, tokenize: 0, model: 0, pool: 0 };
   const started = now();
   let t = now();

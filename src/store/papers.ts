@@ -19,20 +19,8 @@ export interface PaperState {
   recordHash: string;
 }
 
-interface PaperRow {
-  label: number;
-  id: string;
-  title: string;
-  abstract: string;
-  authors: string | null;
-  authors_count: number | null;
-  published: string | null;
-  upvotes: number | null;
-  url: string | null;
-  github_url: string | null;
-  project_url: string | null;
-  extra: string;
-}
+/** A paper as stored: authors and extra fields as JSON text, plus its HNSW label. */
+type PaperRow = Omit<PaperRecord, 'authors' | 'extra'> & { label: number; authors: string | null; extra: string };
 
 const PAPER_COLUMNS = 'label, id, title, abstract, authors, authors_count, published, upvotes, url, github_url, project_url, extra';
 
