@@ -54,10 +54,17 @@ export class TimeSlicer {
   };
 }
 
-/** Hono middleware: the rest of the request runs in a slice of `slicer`. */
+/**
+ * Hono middleware: the rest of the request runs in a slice of `slicer`. A request whose client hung
+ * up while it waited (a client timeout, a closed tab) is dropped instead of computed for no one.
+ */
 export function timeSliced(slicer: TimeSlicer): MiddlewareHandler {
-  return async (_c, next) => {
+  return async (c, next) => {
     await slicer.admit();
+    if (c.req.raw.signal.aborted) return new Response(null, { status: CLIENT_CLOSED_REQUEST });
     await next();
   };
 }
+
+// nginx's status for "the client closed the connection before the answer"; nobody receives it.
+const CLIENT_CLOSED_REQUEST = 499;

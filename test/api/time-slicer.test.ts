@@ -86,4 +86,19 @@ describe('TimeSlicer', () => {
     expect(handled).toEqual([...Array(10).keys()]);
     expect(slicer.backlog).toBe(0);
   });
+
+  it('drops a request whose client went away while it waited, and still answers the rest', async () => {
+    const slicer = new TimeSlicer(2);
+    let handled = 0;
+    const app = new Hono().use(timeSliced(slicer)).get('/', (c) => {
+      handled++;
+      return c.text('ok');
+    });
+    const gone = new AbortController();
+    const waiting = [app.request('/'), app.request('/', { signal: gone.signal }), app.request('/')];
+    gone.abort();
+    const statuses = (await Promise.all(waiting)).map((r) => r.status);
+    expect(statuses).toEqual([200, 499, 200]);
+    expect(handled).toBe(2);
+  });
 });
