@@ -4,6 +4,7 @@
 //   BENCH_SPINNING=0|1  onnxruntime intra-op threads busy-wait between calls (onnxruntime default: 1)
 import { serve } from '@hono/node-server';
 import { createApp } from '../../src/api/app.ts';
+import { TimeSlicer } from '../../src/api/time-slicer.ts';
 import { loadConfig } from '../../src/config.ts';
 import { TransformersEmbedder } from '../../src/embed/transformers-embedder.ts';
 import { SearchService } from '../../src/search/search-service.ts';
@@ -17,6 +18,7 @@ const embedder = await TransformersEmbedder.create({
 });
 const store = PaperStore.open({ dataDir: config.dataDir, hnsw: config.hnsw });
 store.bind({ ...embedder.spec, dims: embedder.dims });
-const app = createApp({ search: new SearchService(store, { embedder }, config.search) });
+const slicer = config.sliceMs > 0 ? new TimeSlicer(config.sliceMs) : undefined;
+const app = createApp({ search: new SearchService(store, { embedder }, config.search, slicer), slicer });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
 process.once('SIGTERM', () => server.close(() => process.exit(0)));
