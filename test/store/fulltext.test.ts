@@ -59,4 +59,20 @@ describe('FullTextIndex', () => {
     write(store, record('a', 'NEAR or far', 'A "quoted" word.'));
     expect(() => store.fulltext.search(['near(', '"', '*', 'or', '-'], undefined, 10)).not.toThrow();
   });
+
+  it('ranks and counts the same with no filter (FTS5 alone) as with a filter every paper passes (joined to papers)', () => {
+    for (let i = 0; i < 30; i++) {
+      write(store, record(`p${i}`, i % 3 === 0 ? 'Lambic zymurgy' : `Paper ${i}`, `${'zymurgy '.repeat(i % 5)}yeast and beer number ${i}.`));
+    }
+    store.delete(['p4', 'p9']);
+    const everyone = { minUpvotes: 0 };
+    for (const terms of [['zymurgy'], ['zymurgy', 'yeast'], ['beer', 'lambic']]) {
+      for (const [limit, offset] of [[10, 0], [10, 10], [50, 5]] as const) {
+        expect(store.fulltext.search(terms, undefined, limit, offset)).toEqual(store.fulltext.search(terms, everyone, limit, offset));
+      }
+      expect(store.fulltext.count(terms, undefined)).toBe(store.fulltext.count(terms, everyone));
+    }
+    expect(store.fulltext.count(['yeast'], undefined)).toBe(28);
+    expect(store.fulltext.count(['yeast'], { minUpvotes: 1 })).toBe(0);
+  });
 });
