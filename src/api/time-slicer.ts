@@ -7,23 +7,35 @@
 import type { MiddlewareHandler } from 'hono';
 
 export class TimeSlicer {
-  private readonly waiting: Array<() => void> = [];
+  // Work resuming after an await (a search whose query vector just arrived) goes before new
+  // requests: finishing started requests first keeps their latency and the number in flight down.
+  private readonly resuming: Array<() => void> = [];
+  private readonly arriving: Array<() => void> = [];
   private scheduled = false;
   private sliceStart = 0;
 
   constructor(readonly sliceMs: number) {}
 
-  /** Resolves, in FIFO order, when the caller may run its next stretch of synchronous work. */
+  /** Resolves, in FIFO order, when a new request may run its first stretch of synchronous work. */
   admit(): Promise<void> {
-    return new Promise((resolve) => {
-      this.waiting.push(resolve);
-      this.schedule();
-    });
+    return this.enqueue(this.arriving);
+  }
+
+  /** Like admit, for work that continues a request already admitted; served before new requests. */
+  resume(): Promise<void> {
+    return this.enqueue(this.resuming);
   }
 
   /** Requests waiting for a slice. */
   get backlog(): number {
-    return this.waiting.length;
+    return this.resuming.length + this.arriving.length;
+  }
+
+  private enqueue(queue: Array<() => void>): Promise<void> {
+    return new Promise((resolve) => {
+      queue.push(resolve);
+      this.schedule();
+    });
   }
 
   // setImmediate, not setTimeout: an immediate queued while immediates run waits for the next turn,
@@ -44,12 +56,12 @@ export class TimeSlicer {
   // Each admitted caller continues in a microtask; the next admission is queued behind it, so the
   // clock is read after the work it started (give or take the few microtask hops of a handler).
   private readonly admitNext = (): void => {
-    if (this.waiting.length === 0) return;
+    if (this.backlog === 0) return;
     if (performance.now() - this.sliceStart >= this.sliceMs) {
       this.schedule();
       return;
     }
-    this.waiting.shift()!();
+    (this.resuming.shift() ?? this.arriving.shift())!();
     queueMicrotask(this.admitNext);
   };
 }

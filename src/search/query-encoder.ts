@@ -13,7 +13,7 @@ export interface QueryCacheStats {
 
 /** Paces the work that follows a model call (the server's TimeSlicer). */
 export interface WorkPacer {
-  admit(): Promise<void>;
+  resume(): Promise<void>;
 }
 
 export class QueryEncoder {
@@ -41,7 +41,7 @@ export class QueryEncoder {
     // A model result arrives in its own event-loop callback, for every query of the batch at once;
     // through the pacer, the searches waiting on it continue in slices like any other request.
     const vector = this.embedder.embed([text], 'query').then(async ([first]) => {
-      await this.pacer?.admit();
+      await this.pacer?.resume();
       return first!;
     });
     this.cache?.set(key, vector);

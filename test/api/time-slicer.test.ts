@@ -45,6 +45,19 @@ describe('TimeSlicer', () => {
     expect(order).toEqual(Array.from({ length: 30 }, (_, i) => i));
   });
 
+  it('serves work resuming an admitted request before new requests', async () => {
+    const slicer = new TimeSlicer(5);
+    const order: string[] = [];
+    const arrivals = ['new 1', 'new 2', 'new 3'].map(async (name) => {
+      await slicer.admit();
+      order.push(name);
+    });
+    const resumed = slicer.resume().then(() => order.push('resumed'));
+    await Promise.all([...arrivals, resumed]);
+    expect(order).toEqual(['resumed', 'new 1', 'new 2', 'new 3']);
+    expect(slicer.backlog).toBe(0);
+  });
+
   it('spreads work over event-loop turns, about one slice of work per turn', async () => {
     // 20 × 2 ms of work in 5 ms slices: about 3 per turn (a caller started before the budget ran out finishes).
     const sliced = await admitAll(new TimeSlicer(5), 20, 2);

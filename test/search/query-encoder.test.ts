@@ -24,7 +24,7 @@ describe('QueryEncoder', () => {
   it('goes through the pacer after each model call, not for cached or shared results', async () => {
     const counting = new CountingEmbedder(model);
     let admitted = 0;
-    const encoder = new QueryEncoder(counting, 10, { admit: async () => void admitted++ });
+    const encoder = new QueryEncoder(counting, 10, { resume: async () => void admitted++ });
     await Promise.all([encoder.encode('video generation'), encoder.encode('video generation'), encoder.encode('style transfer')]);
     expect(counting.embedded).toBe(2);
     expect(admitted).toBe(2);
