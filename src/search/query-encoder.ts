@@ -39,7 +39,7 @@ export class QueryEncoder {
     this.misses++;
     // The promise is cached, so concurrent identical queries share one model call.
     // A model result arrives in its own event-loop callback, for every query of the batch at once;
-    // through the pacer, the searches waiting on it continue in slices like any other request.
+    // through the pacer, the searches waiting on it continue in slices (ahead of new requests).
     const vector = this.embedder.embed([text], 'query').then(async ([first]) => {
       await this.pacer?.resume();
       return first!;
