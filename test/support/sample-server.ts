@@ -2,6 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../../src/api/app.ts';
+import { TimeSlicer } from '../../src/api/time-slicer.ts';
 import type { Embedder } from '../../src/embed/embedder.ts';
 import { ingestRecords } from '../../src/ingest/ingest.ts';
 import { DEFAULT_SEARCH_OPTIONS, SearchService, type SearchOptions } from '../../src/search/search-service.ts';
@@ -14,9 +15,9 @@ export interface Listening {
   base: string;
 }
 
-export function listen(search: SearchService): Promise<Listening> {
+export function listen(search: SearchService, slicer?: TimeSlicer): Promise<Listening> {
   return new Promise((resolve) => {
-    const started = serve({ fetch: createApp({ search }).fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
+    const started = serve({ fetch: createApp({ search, slicer }).fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
       resolve({ server: started, base: `http://127.0.0.1:${info.port}` }),
     );
   });
@@ -36,7 +37,9 @@ export async function startSampleServer(options: SearchOptions = DEFAULT_SEARCH_
   const store = openTestStore(dir.path);
   const { records } = await readSource(SAMPLE_FILE, { capturedYear: 2025 });
   await ingestRecords(records, store, embedder);
-  const { server, base } = await listen(new SearchService(store, { embedder }, options));
+  // The server's request path, time slicing included (the default PAPERSEEK_SLICE_MS).
+  const slicer = new TimeSlicer(10);
+  const { server, base } = await listen(new SearchService(store, { embedder }, options, slicer), slicer);
   const request = async (path: string, init?: RequestInit) => {
     const response = await fetch(base + path, init);
     return { status: response.status, headers: response.headers, body: (await response.json()) as any };
