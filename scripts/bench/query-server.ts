@@ -3,11 +3,9 @@
 //   BENCH_COALESCE=0|1  coalesce concurrent queries into one model call (embedder default: 1)
 //   BENCH_SPINNING=0|1  onnxruntime intra-op threads busy-wait between calls (onnxruntime default: 1)
 import { serve } from '@hono/node-server';
-import { createApp } from '../../src/api/app.ts';
-import { TimeSlicer } from '../../src/api/time-slicer.ts';
+import { servingApp } from '../../src/cli/commands/serve.ts';
 import { loadConfig } from '../../src/config.ts';
 import { TransformersEmbedder } from '../../src/embed/transformers-embedder.ts';
-import { SearchService } from '../../src/search/search-service.ts';
 import { PaperStore } from '../../src/store/paper-store.ts';
 
 const config = loadConfig(process.env);
@@ -18,7 +16,6 @@ const embedder = await TransformersEmbedder.create({
 });
 const store = PaperStore.open({ dataDir: config.dataDir, hnsw: config.hnsw });
 store.bind({ ...embedder.spec, dims: embedder.dims });
-const slicer = config.sliceMs > 0 ? new TimeSlicer(config.sliceMs) : undefined;
-const app = createApp({ search: new SearchService(store, { embedder }, config.search, slicer), slicer });
+const app = servingApp(store, { embedder }, config);
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
 process.once('SIGTERM', () => server.close(() => process.exit(0)));

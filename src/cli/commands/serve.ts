@@ -1,13 +1,14 @@
 // `paperseek serve`: load the model, open the index (ingesting the bundled sample into an empty
 // one), and answer HTTP until SIGINT/SIGTERM.
 import { serve } from '@hono/node-server';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Command } from 'commander';
 import { createApp } from '../../api/app.ts';
 import { answerClientErrors } from '../../api/client-errors.ts';
 import { TimeSlicer } from '../../api/time-slicer.ts';
 import { loadConfig, type AppConfig } from '../../config.ts';
 import type { Embedder } from '../../embed/embedder.ts';
-import { SearchService } from '../../search/search-service.ts';
+import { SearchService, type ModelSlot } from '../../search/search-service.ts';
 import type { PaperStore } from '../../store/paper-store.ts';
 import { integerIn } from '../options.ts';
 import { loadModel, openStore } from '../runtime.ts';
@@ -35,8 +36,7 @@ export async function serveCommand(config: AppConfig): Promise<void> {
   if (model.embedder) store.bind({ ...model.embedder.spec, dims: model.embedder.dims });
   const reload = config.reloadMs > 0 ? setInterval(() => refresh(store), config.reloadMs) : undefined;
   reload?.unref();
-  const slicer = config.sliceMs > 0 ? new TimeSlicer(config.sliceMs) : undefined;
-  const app = createApp({ search: new SearchService(store, model, config.search, slicer), slicer });
+  const app = servingApp(store, model, config);
   // Build the web UI now, so a broken UI shows at start rather than on a user's first visit.
   if (!(await app.request('/ui/app.js')).ok) console.error('warning: the web UI failed to build (error above); the API works');
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
@@ -53,6 +53,12 @@ export async function serveCommand(config: AppConfig): Promise<void> {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+}
+
+/** The app `serve` answers with: search over `store`, request work in event-loop slices. */
+export function servingApp(store: PaperStore, model: ModelSlot, config: AppConfig): OpenAPIHono {
+  const slicer = config.sliceMs > 0 ? new TimeSlicer(config.sliceMs) : undefined;
+  return createApp({ search: new SearchService(store, model, config.search, slicer), slicer });
 }
 
 async function ingestSampleIfEmpty(config: AppConfig, embedder: Embedder | undefined): Promise<void> {
