@@ -1,9 +1,12 @@
 // Turning already-validated fields into a PaperRecord, the same way for every source:
 // whitespace clean-up, the title-slug id fallback and links read out of the abstract.
 
+import { normalizeSpace } from './fields.ts';
 import { findLinks } from './links.ts';
 import type { PaperRecord } from './record.ts';
 import { titleSlug } from './slug.ts';
+
+export { normalizeSpace };
 
 /** Fields a source has extracted; anything left out becomes null (or `{}` for extra). */
 export interface RecordFields {
@@ -13,6 +16,9 @@ export interface RecordFields {
   authors?: string[] | null;
   authors_count?: number | null;
   published?: string | null;
+  updated?: string | null;
+  categories?: string[] | null;
+  doi?: string | null;
   upvotes?: number | null;
   url?: string | null;
   github_url?: string | null;
@@ -23,14 +29,6 @@ export interface RecordFields {
 export type BuildResult =
   | { ok: true; record: PaperRecord }
   | { ok: false; field: string; reason: string };
-
-/**
- * Trim and collapse every run of whitespace (newlines, tabs, NBSP…) to one space.
- * Only whitespace changes: abstracts keep their characters (LaTeX, unicode) as written.
- */
-export function normalizeSpace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
 
 /**
  * Build the record. Titles are whitespace-normalised like abstracts: a newline inside
@@ -60,6 +58,9 @@ export function buildRecord(fields: RecordFields): BuildResult {
       authors: fields.authors ?? null,
       authors_count: fields.authors_count ?? fields.authors?.length ?? null,
       published: fields.published ?? null,
+      updated: fields.updated ?? null,
+      categories: fields.categories ?? null,
+      doi: fields.doi ?? null,
       upvotes: fields.upvotes ?? null,
       url: fields.url ?? null,
       github_url: fields.github_url ?? found.github_url,

@@ -3,24 +3,12 @@
 
 import { z } from 'zod';
 import { buildRecord } from './build-record.ts';
+import { got, isRecord, parseDoi } from './fields.ts';
 import { parseHttpUrl } from './links.ts';
-import type { PaperRecord } from './record.ts';
+import type { FieldProblem, MappedRecord } from './record.ts';
 
-export interface FieldProblem {
-  field: string;
-  reason: string;
-}
-
-export type JsonRecordResult = { ok: true; record: PaperRecord } | { ok: false; problems: FieldProblem[] };
-
-/** How a JSON value is described in messages: `got number 3`, `got array`. */
-function got(value: unknown): string {
-  if (value === null) return 'got null';
-  if (Array.isArray(value)) return 'got an array';
-  if (typeof value === 'string') return `got ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)}`;
-  if (typeof value === 'number' || typeof value === 'boolean') return `got ${typeof value} ${String(value)}`;
-  return `got ${typeof value}`;
-}
+export type { FieldProblem };
+export type JsonRecordResult = MappedRecord;
 
 const requiredText = (what: string) =>
   z
@@ -66,9 +54,16 @@ export const jsonRecordSchema = z.object(
     title: requiredText('a string'),
     abstract: requiredText('a string'),
     authors: z
-      .union([z.array(requiredText('an author name')), count('a list of author names or an author count')], {
-        error: (issue) => `must be a list of author names or an author count, ${got(issue.input)}`,
-      })
+      .union(
+        [
+          z.array(z.union([requiredText('an author name'), z.object({ name: requiredText('an author name') }).transform((a) => a.name)], {
+            error: (issue) => `must be an author name, ${got(issue.input)}`,
+          })),
+          count('a list of author names or an author count'),
+          z.string().trim().min(1).transform(splitAuthorList),
+        ],
+        { error: (issue) => `must be a list of author names or an author count, ${got(issue.input)}` },
+      )
       .nullish(),
     // Accepted so records exported by this tool (count only) read back without loss.
     authors_count: count('an author count').nullish(),
@@ -79,6 +74,23 @@ export const jsonRecordSchema = z.object(
       .trim()
       .refine(isCalendarDate, { error: (issue) => `must be a date like 2024-11-25 or an ISO datetime, ${got(issue.input)}` })
       .transform((s) => s.slice(0, 10))
+      .nullish(),
+    updated: z
+      .string({ error: (issue) => `must be a date string like 2024-11-25, ${got(issue.input)}` })
+      .trim()
+      .refine(isCalendarDate, { error: (issue) => `must be a date like 2024-11-25 or an ISO datetime, ${got(issue.input)}` })
+      .transform((s) => s.slice(0, 10))
+      .nullish(),
+    // A list, or one string separated by spaces (arXiv) or commas/semicolons.
+    categories: z
+      .union([z.array(requiredText('a category')), z.string().transform((s) => s.split(/[\s,;]+/).filter((c) => c !== ''))], {
+        error: (issue) => `must be a list of categories or a space-separated string, ${got(issue.input)}`,
+      })
+      .nullish(),
+    doi: z
+      .string({ error: (issue) => `must be a DOI string, ${got(issue.input)}` })
+      .refine((s) => s.trim() === '' || parseDoi(s) !== null, { error: (issue) => `must be a DOI like 10.1234/abc, ${got(issue.input)}` })
+      .transform((s) => parseDoi(s))
       .nullish(),
     upvotes: count('an upvote count').nullish(),
     url: optionalUrl,
@@ -111,20 +123,63 @@ function flatten(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[] = []
   return problems;
 }
 
-/** Validate one JSON value and map it to a PaperRecord; unknown fields are kept in `extra`. */
+/** "A. Lee, B. Chen and C. Diaz" → names; `;` separates when present (names may then hold commas). */
+function splitAuthorList(text: string): string[] {
+  const parts = text.includes(';') ? text.split(';') : text.split(/,|\band\b/);
+  return parts.map((part) => part.trim().replace(/^and\s+/, '')).filter((part) => part !== '');
+}
+
+// Without these a record cannot be indexed at all; any other field is dropped when unreadable.
+const REQUIRED = new Set(['title', 'abstract', '(record)']);
+
+/** Where another known format keeps the text this record lacks: the hint for the skip message. */
+const ELSEWHERE: Record<string, [key: string, hint: string][]> = {
+  abstract: [
+    ['summary', 'the Hugging Face API and arXiv Atom call it summary: use --format hf-api, or --map abstract=summary'],
+    ['abstract_inverted_index', 'an OpenAlex work: use --format openalex'],
+    ['paperAbstract', 'an old Semantic Scholar corpus record: use --map abstract=paperAbstract'],
+    ['paper', 'a Hugging Face Daily Papers item (the paper is nested under "paper"): use --format hf-api'],
+  ],
+  title: [
+    ['display_name', 'an OpenAlex work: use --format openalex'],
+    ['paper', 'a Hugging Face Daily Papers item (the paper is nested under "paper"): use --format hf-api'],
+  ],
+};
+
+function withHint(problem: FieldProblem, value: Record<string, unknown>): FieldProblem {
+  const other = ELSEWHERE[problem.field]?.find(([key]) => key in value);
+  return other && problem.reason === 'is required' ? { ...problem, reason: `is required; the record has "${other[0]}" (${other[1]})` } : problem;
+}
+
+/**
+ * Validate one JSON value and map it to a PaperRecord; unknown fields are kept in `extra`.
+ * A bad title or abstract skips the record (with every problem found); a bad optional field is
+ * dropped with a warning and the record kept.
+ */
 export function parseJsonRecord(value: unknown): JsonRecordResult {
   const parsed = jsonRecordSchema.safeParse(value);
-  if (!parsed.success) return { ok: false, problems: flatten(parsed.error.issues) };
+  if (!parsed.success) {
+    const problems = flatten(parsed.error.issues);
+    const fatal = problems.some((p) => REQUIRED.has(p.field.split('.')[0]!));
+    if (fatal) return { ok: false, problems: isRecord(value) ? problems.map((p) => withHint(p, value)) : problems, raw: value };
+    // Drop the unreadable optional fields and read the rest.
+    const bad = new Set(problems.map((p) => p.field.split('.')[0]!));
+    const kept = Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([key]) => !bad.has(key)));
+    const retried = parseJsonRecord(kept);
+    return retried.ok ? { ...retried, warnings: [...problems, ...retried.warnings] } : retried;
+  }
   const data = parsed.data;
 
   // fromEntries defines own properties, so even a "__proto__" key is kept as plain data.
   const extra = Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([key]) => !KNOWN_FIELDS.has(key)));
 
+  const warnings: FieldProblem[] = [];
   const names = Array.isArray(data.authors) ? data.authors : null;
   const counted = names?.length ?? (typeof data.authors === 'number' ? data.authors : null);
-  const declared = data.authors_count ?? null;
+  let declared = data.authors_count ?? null;
   if (counted !== null && declared !== null && counted !== declared) {
-    return { ok: false, problems: [{ field: 'authors_count', reason: `is ${declared} but authors says ${counted}` }] };
+    warnings.push({ field: 'authors_count', reason: `is ${declared} but authors says ${counted}; kept the count of authors` });
+    declared = null;
   }
 
   const built = buildRecord({
@@ -134,11 +189,16 @@ export function parseJsonRecord(value: unknown): JsonRecordResult {
     authors: names,
     authors_count: counted ?? declared,
     published: data.published ?? null,
+    updated: data.updated ?? null,
+    categories: data.categories && data.categories.length > 0 ? data.categories : null,
+    doi: data.doi ?? null,
     upvotes: data.upvotes ?? null,
     url: data.url ?? null,
     github_url: data.github_url ?? null,
     project_url: data.project_url ?? null,
     extra,
   });
-  return built.ok ? { ok: true, record: built.record } : { ok: false, problems: [{ field: built.field, reason: built.reason }] };
+  return built.ok
+    ? { ok: true, record: built.record, warnings }
+    : { ok: false, problems: [{ field: built.field, reason: built.reason }], raw: value };
 }

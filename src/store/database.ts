@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 const SCHEMA_V1 = `
   CREATE TABLE meta (
@@ -65,7 +65,46 @@ const SCHEMA_V3 = `
   CREATE INDEX papers_with_vector ON papers (published, upvotes, github_url) WHERE vector IS NOT NULL;
 `;
 
-const MIGRATIONS: readonly string[] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
+// Version 4: the last update date, subject categories (JSON array text) and DOI real sources give.
+// The category filter must not read every paper's JSON at millions of papers, so each (category,
+// paper) pair is also a row of paper_categories, kept in sync by triggers like the FTS5 index: one
+// B-tree lookup (exact) or range (prefix: `cs.*` is `cs.` ≤ category < `cs/`) yields the labels.
+// NOCASE, so `cs.lg` finds `cs.LG` (the filter folds its value the same way; see ./category.ts).
+// Rows are found and removed through the old JSON, not by label, which has no index of its own.
+const SCHEMA_V4 = `
+  ALTER TABLE papers ADD COLUMN updated TEXT;
+  ALTER TABLE papers ADD COLUMN categories TEXT;
+  ALTER TABLE papers ADD COLUMN doi TEXT;
+  CREATE TABLE paper_categories (
+    category TEXT NOT NULL COLLATE NOCASE,
+    label    INTEGER NOT NULL,
+    PRIMARY KEY (category, label)
+  ) WITHOUT ROWID;
+  -- OR IGNORE: a source may list one category twice (or in two spellings of case).
+  CREATE TRIGGER paper_categories_insert AFTER INSERT ON papers WHEN new.categories IS NOT NULL BEGIN
+    INSERT OR IGNORE INTO paper_categories (category, label)
+      SELECT DISTINCT value COLLATE NOCASE, new.label FROM json_each(new.categories) WHERE type = 'text';
+  END;
+  CREATE TRIGGER paper_categories_delete AFTER DELETE ON papers WHEN old.categories IS NOT NULL BEGIN
+    DELETE FROM paper_categories
+      WHERE label = old.label AND category IN (SELECT value FROM json_each(old.categories) WHERE type = 'text');
+  END;
+  CREATE TRIGGER paper_categories_update AFTER UPDATE OF categories ON papers WHEN old.categories IS NOT new.categories BEGIN
+    DELETE FROM paper_categories
+      WHERE label = old.label AND category IN (SELECT value FROM json_each(old.categories) WHERE type = 'text');
+    INSERT OR IGNORE INTO paper_categories (category, label)
+      SELECT DISTINCT value COLLATE NOCASE, new.label FROM json_each(new.categories) WHERE type = 'text';
+  END;
+  INSERT OR IGNORE INTO paper_categories (category, label)
+    SELECT DISTINCT value COLLATE NOCASE, papers.label FROM papers, json_each(papers.categories)
+    WHERE papers.categories IS NOT NULL AND json_each.type = 'text';
+  -- Ingest pages through the papers still waiting for a vector (PaperTable.pendingAfter): with
+  -- this index that reads only them, not every row of a mostly embedded table.
+  CREATE INDEX papers_pending ON papers (label) WHERE vector IS NULL;
+`;
+
+/** Migration n brings version n to n + 1. Append only: a released step never changes (tests replay old ones). */
+export const MIGRATIONS: readonly string[] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4];
 
 export function openDatabase(file: string): Db {
   const db = new Database(file);

@@ -1,5 +1,6 @@
 // Metadata filters shared by every search mode, compiled to one parameterised SQL condition.
 // Only fixed column names appear in the SQL text; every user value travels as a parameter.
+import { categoryMatch } from './category.ts';
 
 export interface PaperFilter {
   /** Inclusive ISO dates (YYYY-MM-DD). Papers without a date never pass a date filter. */
@@ -8,6 +9,8 @@ export interface PaperFilter {
   minUpvotes?: number;
   /** true: a GitHub link is present; false: none is. */
   hasCode?: boolean;
+  /** `cs.LG` (exact) or `cs.*` / `cs.` (prefix); see ./category.ts. Case is ignored. */
+  category?: string;
 }
 
 export interface SqlCondition {
@@ -37,5 +40,17 @@ export function filterCondition(filter: PaperFilter | undefined, alias = 'papers
     params.push(filter.minUpvotes);
   }
   if (filter?.hasCode !== undefined) parts.push(`${alias}.github_url IS ${filter.hasCode ? 'NOT NULL' : 'NULL'}`);
+  if (filter?.category !== undefined) {
+    // The labels come from paper_categories' primary key (category, label): a lookup or a range
+    // scan, never a pass over every paper's JSON. `label IN` then reaches papers by rowid.
+    const match = categoryMatch(filter.category);
+    if ('exact' in match) {
+      parts.push(`${alias}.label IN (SELECT label FROM paper_categories WHERE category = ?)`);
+      params.push(match.exact);
+    } else {
+      parts.push(`${alias}.label IN (SELECT label FROM paper_categories WHERE category >= ? AND category < ?)`);
+      params.push(match.from, match.below);
+    }
+  }
   return { sql: parts.length > 0 ? parts.join(' AND ') : '1', params };
 }

@@ -19,10 +19,16 @@ export interface PaperState {
   recordHash: string;
 }
 
-/** A paper as stored: authors and extra fields as JSON text, plus its HNSW label. */
-type PaperRow = Omit<PaperRecord, 'authors' | 'extra'> & { label: number; authors: string | null; extra: string };
+/** A paper as stored: authors, categories and extra fields as JSON text, plus its HNSW label. */
+type PaperRow = Omit<PaperRecord, 'authors' | 'categories' | 'extra'> & {
+  label: number;
+  authors: string | null;
+  categories: string | null;
+  extra: string;
+};
 
-const PAPER_COLUMNS = 'label, id, title, abstract, authors, authors_count, published, upvotes, url, github_url, project_url, extra';
+const PAPER_COLUMNS =
+  'label, id, title, abstract, authors, authors_count, published, updated, categories, doi, upvotes, url, github_url, project_url, extra';
 
 export class PaperTable {
   private readonly statements;
@@ -35,14 +41,15 @@ export class PaperTable {
         'SELECT label, content_hash, record_hash FROM papers WHERE id = ?',
       ),
       insert: db.prepare(
-        `INSERT INTO papers (id, title, abstract, authors, authors_count, published, upvotes, url, github_url, project_url, extra,
-                             content_hash, record_hash, vector, updated_at)
-         VALUES (@id, @title, @abstract, @authors, @authors_count, @published, @upvotes, @url, @github_url, @project_url, @extra,
-                 @content_hash, @record_hash, @vector, @updated_at)`,
+        `INSERT INTO papers (id, title, abstract, authors, authors_count, published, updated, categories, doi, upvotes, url,
+                             github_url, project_url, extra, content_hash, record_hash, vector, updated_at)
+         VALUES (@id, @title, @abstract, @authors, @authors_count, @published, @updated, @categories, @doi, @upvotes, @url,
+                 @github_url, @project_url, @extra, @content_hash, @record_hash, @vector, @updated_at)`,
       ),
       update: db.prepare(
         `UPDATE papers SET title = @title, abstract = @abstract, authors = @authors, authors_count = @authors_count,
-                published = @published, upvotes = @upvotes, url = @url, github_url = @github_url, project_url = @project_url,
+                published = @published, updated = @updated, categories = @categories, doi = @doi, upvotes = @upvotes,
+                url = @url, github_url = @github_url, project_url = @project_url,
                 extra = @extra, content_hash = @content_hash, record_hash = @record_hash,
                 vector = COALESCE(@vector, vector), updated_at = @updated_at
          WHERE id = @id`,
@@ -57,6 +64,9 @@ export class PaperTable {
       count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM papers'),
       ids: db.prepare<[], string>('SELECT id FROM papers ORDER BY label').pluck(),
       pending: db.prepare<[], PaperRow>(`SELECT ${PAPER_COLUMNS} FROM papers WHERE vector IS NULL ORDER BY label`),
+      pendingAfter: db.prepare<[number, number], PaperRow>(
+        `SELECT ${PAPER_COLUMNS} FROM papers WHERE vector IS NULL AND label > ? ORDER BY label LIMIT ?`,
+      ),
     };
   }
 
@@ -138,6 +148,15 @@ export class PaperTable {
     return this.statements.pending.all().map(fromRow);
   }
 
+  /**
+   * One page of the papers stored without a vector, in label order, after `afterLabel` (0 for the
+   * first page): pass the last label of a page to get the next, so a million pending papers are
+   * embedded page by page instead of loaded at once. Papers given a vector meanwhile drop out.
+   */
+  pendingAfter(afterLabel: number, limit: number): { label: number; record: PaperRecord }[] {
+    return this.statements.pendingAfter.all(afterLabel, limit).map((row) => ({ label: row.label, record: fromRow(row) }));
+  }
+
   count(): number {
     return this.statements.count.get()!.n;
   }
@@ -155,6 +174,9 @@ function toParams(record: PaperRecord, hashes: PaperHashes, vector: Float32Array
     authors: record.authors ? JSON.stringify(record.authors) : null,
     authors_count: record.authors_count,
     published: record.published,
+    updated: record.updated,
+    categories: record.categories ? JSON.stringify(record.categories) : null,
+    doi: record.doi,
     upvotes: record.upvotes,
     url: record.url,
     github_url: record.github_url,
@@ -175,6 +197,9 @@ function fromRow(row: PaperRow): PaperRecord {
     authors: row.authors ? (JSON.parse(row.authors) as string[]) : null,
     authors_count: row.authors_count,
     published: row.published,
+    updated: row.updated,
+    categories: row.categories ? (JSON.parse(row.categories) as string[]) : null,
+    doi: row.doi,
     upvotes: row.upvotes,
     url: row.url,
     github_url: row.github_url,

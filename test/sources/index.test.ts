@@ -24,8 +24,10 @@ describe('readSource', () => {
     expect(result.notes.some((n) => n.includes('--captured-year'))).toBe(true);
   });
 
-  it('rejects an unsupported extension, naming the file and the supported ones', async () => {
-    await expect(readSource(join(dir, 'papers.csv'))).rejects.toThrow(/papers\.csv.*\.txt, \.jsonl, \.ndjson, \.json/);
+  it('rejects content it cannot recognise, naming the file and the --format option', async () => {
+    const path = join(dir, 'papers.dat');
+    await writeFile(path, 'just some words\nand more\n');
+    await expect(readSource(path)).rejects.toThrow(/cannot tell the format of .*papers\.dat: .*--format/);
   });
 
   it('throws with the path and reason for a missing or unreadable file', async () => {

@@ -16,6 +16,13 @@ function record(value: unknown) {
   return result.record;
 }
 
+/** The warnings of a record that is kept with its unreadable optional fields dropped. */
+function warnings(value: unknown) {
+  const result = parseJsonRecord(value);
+  if (!result.ok) throw new Error(`expected a record, got ${JSON.stringify(result.problems)}`);
+  return { warnings: result.warnings, record: result.record };
+}
+
 describe('parseJsonRecord', () => {
   it('maps a full record and keeps unknown fields in extra', () => {
     expect(
@@ -37,6 +44,9 @@ describe('parseJsonRecord', () => {
       authors: ['Ann Lee', 'Bo Chen'],
       authors_count: 2,
       published: '2024-11-25',
+      updated: null,
+      categories: null,
+      doi: null,
       upvotes: 0,
       url: 'https://arxiv.org/abs/2411.00001',
       github_url: null,
@@ -54,9 +64,10 @@ describe('parseJsonRecord', () => {
   it('takes an author count, or an authors_count field', () => {
     expect(record({ ...base, authors: 7 })).toMatchObject({ authors: null, authors_count: 7 });
     expect(record({ ...base, authors_count: 3 })).toMatchObject({ authors: null, authors_count: 3 });
-    expect(problems({ ...base, authors: ['A'], authors_count: 2 })).toEqual([
-      { field: 'authors_count', reason: 'is 2 but authors says 1' },
-    ]);
+    expect(warnings({ ...base, authors: ['A'], authors_count: 2 })).toEqual({
+      warnings: [{ field: 'authors_count', reason: 'is 2 but authors says 1; kept the count of authors' }],
+      record: expect.objectContaining({ authors: ['A'], authors_count: 1 }),
+    });
   });
 
   it('keeps the date part of an ISO datetime as written', () => {
@@ -78,9 +89,19 @@ describe('parseJsonRecord', () => {
     [{ abstract: 'x' }, 'title', 'is required'],
     [{ ...base, title: '   ' }, 'title', 'must not be empty'],
     [{ ...base, abstract: 5 }, 'abstract', 'must be a string, got number 5'],
+    [[base], '(record)', 'a record must be a JSON object, got an array'],
+    ['text', '(record)', 'a record must be a JSON object, got "text"'],
+    [{ ...base, title: '深度学习' }, 'id', expect.stringContaining('no a-z/0-9 characters')],
+    [{ title: 'T', summary: 'An abstract under another name.' }, 'abstract', expect.stringMatching(/^is required; the record has "summary" .*--format hf-api/)],
+    [{ title: 'T', abstract_inverted_index: { A: [0] } }, 'abstract', expect.stringMatching(/OpenAlex.*--format openalex/)],
+  ])('skips %j at %s', (value, field, reason) => {
+    expect(problems(value)).toEqual([{ field, reason }]);
+  });
+
+  // An optional field that cannot be read is dropped with a warning; the paper is still ingested.
+  it.each([
     [{ ...base, id: '' }, 'id', 'must not be empty'],
     [{ ...base, id: true }, 'id', 'must be a non-empty string or a number, got boolean true'],
-    [{ ...base, authors: 'Ann' }, 'authors', 'must be a list of author names or an author count, got "Ann"'],
     [{ ...base, authors: -1 }, 'authors', 'must not be negative, got number -1'],
     [{ ...base, authors: ['A', 3] }, 'authors.1', 'must be an author name, got number 3'],
     [{ ...base, published: '2024-02-30' }, 'published', 'must be a date like 2024-11-25 or an ISO datetime, got "2024-02-30"'],
@@ -90,11 +111,23 @@ describe('parseJsonRecord', () => {
     [{ ...base, upvotes: '3' }, 'upvotes', 'must be an upvote count, got "3"'],
     [{ ...base, url: 'arxiv.org/abs/1' }, 'url', 'must be an http(s) URL, got "arxiv.org/abs/1"'],
     [{ ...base, github_url: 'ftp://github.com/x' }, 'github_url', 'must be an http(s) URL, got "ftp://github.com/x"'],
-    [[base], '(record)', 'a record must be a JSON object, got an array'],
-    ['text', '(record)', 'a record must be a JSON object, got "text"'],
-    [{ ...base, title: '深度学习' }, 'id', expect.stringContaining('no a-z/0-9 characters')],
-  ])('rejects %j at %s', (value, field, reason) => {
-    expect(problems(value)).toEqual([{ field, reason }]);
+    [{ ...base, doi: 'not a doi' }, 'doi', 'must be a DOI like 10.1234/abc, got "not a doi"'],
+  ])('keeps %j without %s', (value, field, reason) => {
+    const result = warnings(value);
+    expect(result.warnings).toEqual([{ field, reason }]);
+    expect(result.record).toMatchObject({ title: 'A Title', abstract: 'An abstract.' });
+    const key = field.split('.')[0] as keyof typeof result.record;
+    expect(key === 'id' ? result.record.id : result.record[key]).toEqual(key === 'id' ? 'a-title' : null);
+  });
+
+  it('reads authors and categories written as one string, and a DOI URL', () => {
+    expect(record({ ...base, authors: 'Ann Lee, Bo Chen and Cy Diaz', categories: 'cs.LG stat.ML', doi: 'https://doi.org/10.1234/x' })).toMatchObject({
+      authors: ['Ann Lee', 'Bo Chen', 'Cy Diaz'],
+      authors_count: 3,
+      categories: ['cs.LG', 'stat.ML'],
+      doi: '10.1234/x',
+    });
+    expect(record({ ...base, authors: [{ name: 'Ann Lee' }, 'Bo Chen'] }).authors).toEqual(['Ann Lee', 'Bo Chen']);
   });
 
   it('reports every bad field of a record', () => {

@@ -5,7 +5,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSource } from '../../src/sources/index.ts';
-import { parseJsonArray } from '../../src/sources/jsonl.ts';
 
 let dir = '';
 beforeAll(async () => {
@@ -37,7 +36,8 @@ describe('JSON Lines', () => {
       '[1,2]',
     ]);
     const result = await readSource(path);
-    expect(result.records.map((r) => r.id)).toEqual(['a1', 'no-id-here', '42']);
+    // A bad optional field (a date, an author entry) is dropped with a warning; the paper is kept.
+    expect(result.records.map((r) => r.id)).toEqual(['a1', 'no-id-here', 'b', '42', 'c']);
     expect(result.records[0]).toEqual({
       id: 'a1',
       title: 'Good One',
@@ -45,6 +45,9 @@ describe('JSON Lines', () => {
       authors: ['Ann', 'Bob'],
       authors_count: 2,
       published: '2024-11-25',
+      updated: null,
+      categories: null,
+      doi: null,
       upvotes: 3,
       url: null,
       github_url: 'https://github.com/x/y',
@@ -52,15 +55,19 @@ describe('JSON Lines', () => {
       extra: { venue: 'NeurIPS' },
     });
     expect(result.records[1]).toMatchObject({ authors: null, authors_count: 5 });
-    expect(result.records[2]).toMatchObject({ title: 'Numeric', url: 'https://arxiv.org/abs/1234.5678' });
+    expect(result.records[2]).toMatchObject({ id: 'b', published: null });
+    expect(result.records[3]).toMatchObject({ title: 'Numeric', url: 'https://arxiv.org/abs/1234.5678' });
+    expect(result.records[4]).toMatchObject({ id: 'c', authors: null });
     expect(result.problems).toEqual([
       { file: path, line: 4, field: 'title', reason: 'is required' },
-      { file: path, line: 5, field: 'published', reason: 'must be a date like 2024-11-25 or an ISO datetime, got "2024-13-01"' },
       { file: path, line: 6, field: '(line)', reason: expect.stringMatching(/^not valid JSON: .+/) },
       { file: path, line: 8, field: 'id', reason: 'duplicate id "a1" (first seen at line 1); kept the first' },
+      { file: path, line: 11, field: '(record)', reason: 'a record must be a JSON object, got an array' },
+    ]);
+    expect(result.warnings).toEqual([
+      { file: path, line: 5, field: 'published', reason: 'must be a date like 2024-11-25 or an ISO datetime, got "2024-13-01"' },
       { file: path, line: 10, field: 'authors.1', reason: 'must not be empty' },
       { file: path, line: 10, field: 'authors.2', reason: 'must be an author name, got number 3' },
-      { file: path, line: 11, field: '(record)', reason: 'a record must be a JSON object, got an array' },
     ]);
     expect(result.notes).toEqual([]);
   });
@@ -98,23 +105,39 @@ describe('JSON arrays', () => {
     ]);
   });
 
-  it('gives the first element its own line even when it shares one with the bracket', () => {
-    const text = '[{"title": 1, "abstract": "x"}, ["]", {"a": [1]}],\n{"title": "B", "abstract": "y"}]';
-    const result = parseJsonArray(text, 'inline.json');
-    expect(result.records.map((r) => [r.record.id, r.line])).toEqual([['b', 2]]);
+  it('gives the first element its own line even when it shares one with the bracket', async () => {
+    const path = await write('inline.json', ['[{"title": 1, "abstract": "x"}, ["]", {"a": [1]}],', '{"title": "B", "abstract": "y"}]']);
+    const result = await readSource(path);
+    expect(result.records.map((r) => r.id)).toEqual(['b']);
     expect(result.problems.map((p) => [p.line, p.field])).toEqual([
       [1, 'title'],
       [1, '(record)'],
     ]);
   });
 
-  it('reports a syntax error once, at its line, and reads nothing', async () => {
+  it('reports a syntax error once, at its line, keeping the records before it', async () => {
     const path = await write('broken.json', ['[', '  {"title": "One", "abstract": "First."},', '  {"title": "Two" "abstract": "x"}', ']']);
     const result = await readSource(path);
-    expect(result.records).toEqual([]);
+    expect(result.records.map((r) => r.id)).toEqual(['one']);
     expect(result.problems).toEqual([
-      { file: path, line: 3, field: '(file)', reason: expect.stringMatching(/^not valid JSON, no records read: /) },
+      { file: path, line: 3, field: '(file)', reason: expect.stringMatching(/^not valid JSON, reading stopped: /) },
     ]);
+  });
+
+  it('reports a truncated document at its end', async () => {
+    const path = await write('truncated.json', ['[', '  {"title": "One", "abstract": "First."},', '  {"title": "Two",']);
+    const result = await readSource(path);
+    expect(result.records.map((r) => r.id)).toEqual(['one']);
+    expect(result.problems).toEqual([{ file: path, line: 3, field: '(file)', reason: expect.stringMatching(/ends inside a value/) }]);
+  });
+
+  it('reads records out of API list wrappers and a single-object document', async () => {
+    const wrapped = await write('list.json', ['{"meta": {"count": 2},', ' "results": [', '  {"title": "A", "abstract": "x"},', '  {"title": "B", "abstract": "y"}', ' ]}']);
+    expect((await readSource(wrapped)).records.map((r) => r.id)).toEqual(['a', 'b']);
+    const data = await write('data.json', ['{"total": 1, "data": [{"title": "C", "abstract": "z"}]}']);
+    expect((await readSource(data)).records.map((r) => r.id)).toEqual(['c']);
+    const single = await write('single.json', ['{', '  "title": "Only One",', '  "abstract": "Alone."', '}']);
+    expect((await readSource(single)).records.map((r) => r.id)).toEqual(['only-one']);
   });
 
   it('reads a .json file that does not start with [ as JSON Lines', async () => {
