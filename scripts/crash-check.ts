@@ -34,7 +34,7 @@ export interface IngestRun {
   code: number | null;
   signal: NodeJS.Signals | null;
   stderr: string;
-  /** From the first progress line to the last (all embedded): the window in which a kill interrupts the ingest. */
+  /** From the first progress line (records flowing) to the end of the run: the window in which a kill interrupts the ingest. */
   embeddingMs: number;
 }
 
@@ -53,14 +53,16 @@ export function runIngest(corpus: string, env: Record<string, string>, killAfter
     let embeddingMs = 0;
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk;
-      if (embeddingStarted !== undefined && embeddingMs === 0 && /embedding (\d+)\/\1 /.test(stderr)) embeddingMs = performance.now() - embeddingStarted;
-      if (embeddingStarted === undefined && stderr.includes('embedding ')) {
+      if (embeddingStarted === undefined && stderr.includes('ingest: ')) {
         embeddingStarted = performance.now();
         if (killAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
       }
     });
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stderr, embeddingMs }));
+    child.on('close', (code, signal) => {
+      if (embeddingStarted !== undefined) embeddingMs = performance.now() - embeddingStarted;
+      resolve({ code, signal, stderr, embeddingMs });
+    });
   });
 }
 

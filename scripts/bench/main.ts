@@ -1,10 +1,10 @@
-// Benchmark entry point: `npm run bench -- <ingest|query|hnsw|orama|all> [--option value …]`.
+// Benchmark entry point: `npm run bench -- <ingest|query|hnsw|orama|all|ingest-scale|hnsw-native> [--option value …]`.
 // Results are printed as markdown and written to .bench/results/ (git-ignored). See BENCHMARKS.md.
 import { log, parseArgs } from './lib/report.ts';
 
 const SECTIONS = ['ingest', 'query', 'hnsw', 'orama'] as const;
 // Side experiments, not part of `all`.
-const EXTRA = ['hnsw-native'] as const;
+const EXTRA = ['hnsw-native', 'ingest-scale'] as const;
 type Section = (typeof SECTIONS)[number] | (typeof EXTRA)[number];
 
 async function run(section: Section, args: ReturnType<typeof parseArgs>): Promise<void> {
@@ -18,6 +18,8 @@ async function run(section: Section, args: ReturnType<typeof parseArgs>): Promis
       return (await import('./hnsw.ts')).runHnsw(args);
     case 'orama':
       return (await import('./orama.ts')).runOrama(args);
+    case 'ingest-scale':
+      return (await import('./ingest-scale.ts')).runIngestScale(args);
     case 'hnsw-native':
       return (await import('./hnsw-native.ts')).runHnswNative(args);
   }

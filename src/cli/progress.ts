@@ -1,79 +1,75 @@
-// Progress for long work, with rate and ETA: a live bar on a terminal, periodic lines otherwise
-// (CI logs, pipes), so progress is visible either way without flooding a log.
+// Progress of a streamed ingest: bytes read of the total (the record count of an input is unknown
+// until it has been read), records and their rate, vectors embedded, and an ETA from the bytes.
+// A live line on a terminal (cli-progress), a line every few seconds otherwise (CI logs, pipes).
 import cliProgress from 'cli-progress';
+import type { SourceProgress } from '../ingest/ingest-sources.ts';
+import { fmt } from '../ingest/skip-report.ts';
 
-export interface ProgressReporter {
-  update(done: number, total: number): void;
+export interface SourceProgressReporter {
+  update(progress: SourceProgress): void;
+  /** Prints a line above the live progress line. */
+  log(line: string): void;
   finish(): void;
 }
 
-const LOG_INTERVAL_MS = 2000;
+const LOG_INTERVAL_MS = 5000;
 
-export function createProgress(label: string, stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
-  return stream.isTTY ? new BarProgress(label, stream) : new LineProgress(label, stream);
+const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.ceil(seconds);
+  return s < 90 ? `${s}s` : s < 5400 ? `${Math.round(s / 60)}m` : `${(s / 3600).toFixed(1)}h`;
 }
 
-class RateClock {
-  private readonly started = performance.now();
-
-  measure(done: number, total: number) {
-    const seconds = (performance.now() - this.started) / 1000;
-    const rate = seconds > 0 ? done / seconds : 0;
-    const eta = rate > 0 ? (total - done) / rate : Number.NaN;
-    return { rate: rate.toFixed(1), eta: Number.isFinite(eta) ? `${Math.ceil(eta)}s` : '?', seconds };
+/** One line describing the progress at `seconds` since the start. */
+export function describeProgress(p: SourceProgress, seconds: number): string {
+  const rate = seconds > 0 ? p.records / seconds : 0;
+  const parts: string[] = [];
+  if (p.totalBytes !== undefined && p.totalBytes > 0) {
+    const fraction = Math.min(1, p.bytesRead / p.totalBytes);
+    const eta = fraction > 0 ? (seconds * (1 - fraction)) / fraction : Number.NaN;
+    parts.push(`${(100 * fraction).toFixed(1)}% of ${megabytes(p.totalBytes)}`, `${fmt(p.records)} records`, `${fmt(Math.round(rate))}/s`);
+    if (p.embedded > 0) parts.push(`${fmt(p.embedded)} embedded`);
+    parts.push(`ETA ${duration(eta)}`);
+  } else {
+    parts.push(`${megabytes(p.bytesRead)} read`, `${fmt(p.records)} records`, `${fmt(Math.round(rate))}/s`);
+    if (p.embedded > 0) parts.push(`${fmt(p.embedded)} embedded`);
   }
+  return `ingest: ${parts.join(' | ')}`;
 }
 
-class BarProgress implements ProgressReporter {
-  private readonly clock = new RateClock();
-  private readonly bar: cliProgress.SingleBar;
-  private started = false;
-
-  constructor(label: string, stream: NodeJS.WriteStream) {
-    this.bar = new cliProgress.SingleBar(
-      { stream, format: `${label} {bar} {value}/{total} papers | {rate} papers/s | ETA {eta_text}`, hideCursor: true },
-      cliProgress.Presets.shades_classic,
-    );
+export function createSourceProgress(stream: NodeJS.WriteStream = process.stderr): SourceProgressReporter {
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  if (stream.isTTY) {
+    const bars = new cliProgress.MultiBar({ stream, format: '{text}', hideCursor: true, clearOnComplete: false });
+    let bar: cliProgress.SingleBar | undefined;
+    return {
+      update(p) {
+        const text = describeProgress(p, seconds());
+        if (bar) bar.update(0, { text });
+        else bar = bars.create(1, 0, { text });
+      },
+      log: (line) => (bar ? bars.log(`${line}\n`) : stream.write(`${line}\n`)),
+      finish: () => bars.stop(),
+    };
   }
-
-  update(done: number, total: number): void {
-    const { rate, eta } = this.clock.measure(done, total);
-    if (!this.started) {
-      this.bar.start(total, done, { rate, eta_text: eta });
-      this.started = true;
-    } else this.bar.update(done, { rate, eta_text: eta });
-  }
-
-  finish(): void {
-    if (this.started) this.bar.stop();
-  }
-}
-
-class LineProgress implements ProgressReporter {
-  private readonly clock = new RateClock();
-  private lastLog = -Infinity;
-  private last = { done: 0, total: 0 };
-
-  constructor(
-    private readonly label: string,
-    private readonly stream: NodeJS.WriteStream,
-  ) {}
-
-  update(done: number, total: number): void {
-    this.last = { done, total };
-    const now = performance.now();
-    if (now - this.lastLog < LOG_INTERVAL_MS && done < total) return;
-    this.lastLog = now;
-    this.print();
-  }
-
-  finish(): void {
-    if (this.last.done < this.last.total) this.print();
-  }
-
-  private print(): void {
-    const { done, total } = this.last;
-    const { rate, eta } = this.clock.measure(done, total);
-    this.stream.write(`${this.label} ${done}/${total} papers (${rate} papers/s, ETA ${eta})\n`);
-  }
+  // The first update prints at once (the run has visibly started), then one line per interval.
+  let lastLog = Number.NEGATIVE_INFINITY;
+  let last: SourceProgress | undefined;
+  return {
+    update(p) {
+      last = p;
+      if (performance.now() - lastLog < LOG_INTERVAL_MS) return;
+      lastLog = performance.now();
+      stream.write(`${describeProgress(p, seconds())}\n`);
+    },
+    log: (line) => stream.write(`${line}\n`),
+    finish() {
+      // The last state once, for logs of runs shorter than the interval too.
+      if (last) stream.write(`${describeProgress(last, seconds())}\n`);
+      last = undefined;
+    },
+  };
 }

@@ -1,7 +1,8 @@
-// Brings a store up to date with a list of records: unchanged papers are skipped, changed
-// metadata is updated in place, new or changed text is embedded, and papers stored earlier
-// without a vector get one. Without a model, papers are stored (and keyword-searchable) with
-// their vectors pending. Commits chunk by chunk so an interrupted ingest keeps finished work.
+// Brings a store up to date with a stream of records, chunk by chunk: unchanged papers are skipped,
+// changed metadata is updated in place, new or changed text is embedded, and papers stored earlier
+// without a vector get one at the end. Without a model, papers are stored (and keyword-searchable)
+// with their vectors pending. Each chunk is one transaction, so an interrupted ingest keeps every
+// finished chunk, and memory is bounded by the chunk size whatever the size of the input.
 import type { Embedder } from '../embed/embedder.ts';
 import type { PaperStore, PaperWrite } from '../store/paper-store.ts';
 import type { PaperRecord } from '../sources/record.ts';
@@ -18,75 +19,94 @@ export interface IngestCounts {
 }
 
 export interface IngestProgress {
-  /** Papers embedded so far, of `total` that need embedding. */
-  done: number;
-  total: number;
+  /** Records taken from the input so far. */
+  records: number;
+  /** Vectors computed so far. */
+  embedded: number;
 }
 
 export interface IngestOptions {
-  /** Papers per SQLite transaction; a crash loses at most one chunk of embedding work. */
+  /** Papers per SQLite transaction (and per embedding call); a crash loses at most one chunk of work. */
   chunkSize?: number;
   onProgress?: (progress: IngestProgress) => void;
 }
 
-const DEFAULT_CHUNK_SIZE = 256;
+export const DEFAULT_CHUNK_SIZE = 256;
+/** Without a model a chunk costs little more than its SQLite writes, so larger transactions pay off. */
+const KEYWORD_ONLY_CHUNK_SIZE = 2048;
+
+/** Groups a stream into arrays of at most `size`, without reading ahead of the consumer. */
+export async function* chunked<T>(items: Iterable<T> | AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let chunk: T[] = [];
+  for await (const item of items) {
+    chunk.push(item);
+    if (chunk.length >= size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
 
 export async function ingestRecords(
-  records: readonly PaperRecord[],
+  records: Iterable<PaperRecord> | AsyncIterable<PaperRecord>,
   store: PaperStore,
   embedder: Embedder | undefined,
   options: IngestOptions = {},
 ): Promise<IngestCounts> {
   if (embedder) store.bind({ ...embedder.spec, dims: embedder.dims });
-  const counts = { added: 0, updated: 0, unchanged: 0 };
+  const chunkSize = options.chunkSize ?? (embedder ? DEFAULT_CHUNK_SIZE : KEYWORD_ONLY_CHUNK_SIZE);
+  const counts: IngestCounts = { added: 0, updated: 0, unchanged: 0, embedded: 0, pending: 0 };
+  const progress = { records: 0, embedded: 0 };
+  const report = () => options.onProgress?.({ ...progress });
+  for await (const chunk of chunked(records, chunkSize)) {
+    const { metadataOnly, textChanged } = classify(chunk, store, counts);
+    store.write(metadataOnly);
+    if (!embedder) store.write(textChanged);
+    else if (textChanged.length > 0) {
+      const vectors = await embedder.embed(textChanged.map((write) => embeddingText(write.record)), 'passage', (done) => {
+        options.onProgress?.({ records: progress.records, embedded: progress.embedded + done });
+      });
+      store.write(textChanged.map((write, i) => ({ ...write, vector: vectors[i]! })));
+      progress.embedded += vectors.length;
+    }
+    progress.records += chunk.length;
+    report();
+  }
+  if (embedder) progress.embedded += await embedPending(store, embedder, chunkSize, (done) => options.onProgress?.({ records: progress.records, embedded: progress.embedded + done }));
+  store.save();
+  report();
+  return { ...counts, embedded: progress.embedded, pending: embedder ? 0 : store.countPending() };
+}
+
+/** Splits a chunk into metadata-only updates and papers whose text (so vector) is new or changed. */
+function classify(chunk: readonly PaperRecord[], store: PaperStore, counts: IngestCounts): { metadataOnly: PaperWrite[]; textChanged: PaperWrite[] } {
   const metadataOnly: PaperWrite[] = [];
   const textChanged: PaperWrite[] = [];
-  for (const record of records) {
+  for (const record of chunk) {
     const hashes = paperHashes(record);
     const state = store.state(record.id);
     if (!state) counts.added++;
-    else if (state.recordHash === hashes.record) counts.unchanged++;
-    else counts.updated++;
-    if (state?.recordHash === hashes.record) continue;
+    else if (state.recordHash === hashes.record) {
+      counts.unchanged++;
+      continue;
+    } else counts.updated++;
     (state?.contentHash === hashes.content ? metadataOnly : textChanged).push({ record, hashes, vector: null });
   }
-  store.write(metadataOnly);
-
-  if (!embedder) {
-    store.write(textChanged);
-    store.save();
-    return { ...counts, embedded: 0, pending: store.countPending() };
-  }
-  const changedIds = new Set(textChanged.map((write) => write.record.id));
-  const pending = store.pending().filter((record) => !changedIds.has(record.id));
-  const jobs: EmbedJob[] = [
-    ...textChanged.map((write) => ({ record: write.record, toWrite: (vector: Float32Array) => ({ ...write, vector }) })),
-    ...pending.map((record) => ({ record, toWrite: undefined })),
-  ];
-  await embedInChunks(jobs, store, embedder, options);
-  store.save();
-  return { ...counts, embedded: jobs.length, pending: 0 };
+  return { metadataOnly, textChanged };
 }
 
-interface EmbedJob {
-  record: PaperRecord;
-  /** How to write the result: a full write for new/changed papers; undefined = attach the vector only. */
-  toWrite: ((vector: Float32Array) => PaperWrite) | undefined;
-}
-
-async function embedInChunks(jobs: readonly EmbedJob[], store: PaperStore, embedder: Embedder, options: IngestOptions): Promise<void> {
-  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  options.onProgress?.({ done: 0, total: jobs.length });
-  for (let start = 0; start < jobs.length; start += chunkSize) {
-    const chunk = jobs.slice(start, start + chunkSize);
-    const vectors = await embedder.embed(
-      chunk.map(({ record }) => embeddingText(record)),
-      'passage',
-      (done) => options.onProgress?.({ done: start + done, total: jobs.length }),
-    );
-    const writes = chunk.flatMap((job, i) => (job.toWrite ? [job.toWrite(vectors[i]!)] : []));
-    const attached = chunk.flatMap((job, i) => (job.toWrite ? [] : [{ id: job.record.id, vector: vectors[i]! }]));
-    store.write(writes);
-    if (attached.length > 0) store.attachVectors(attached);
+/** Embeds papers stored earlier without a vector, a page at a time (there may be millions). */
+async function embedPending(store: PaperStore, embedder: Embedder, chunkSize: number, onProgress: (done: number) => void): Promise<number> {
+  let after = 0;
+  let done = 0;
+  for (;;) {
+    const page = store.pendingAfter(after, chunkSize);
+    if (page.length === 0) return done;
+    const vectors = await embedder.embed(page.map(({ record }) => embeddingText(record)), 'passage', (n) => onProgress(done + n));
+    store.attachVectors(page.map(({ record }, i) => ({ id: record.id, vector: vectors[i]! })));
+    after = page.at(-1)!.label;
+    done += page.length;
+    onProgress(done);
   }
 }

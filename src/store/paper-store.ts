@@ -13,6 +13,7 @@ import { FullTextIndex } from './fulltext.ts';
 import { IndexFiles } from './index-files.ts';
 import { MetaTable } from './meta.ts';
 import { PaperTable, type PaperHashes, type PaperState } from './papers.ts';
+import { RunSeen } from './run-seen.ts';
 import { VectorIndex, type HnswParams, type Neighbour } from './vector-index.ts';
 import { WriteLock } from './write-lock.ts';
 
@@ -259,6 +260,17 @@ export class PaperStore {
   /** Papers stored without a vector, waiting for the model. */
   pending(): PaperRecord[] {
     return this.papers.pending();
+  }
+
+  /** A page of the papers without a vector, in label order after `afterLabel`. */
+  pendingAfter(afterLabel: number, limit: number): { label: number; record: PaperRecord }[] {
+    return this.papers.pendingAfter(afterLabel, limit);
+  }
+
+  /** Starts tracking the ids an ingest run reads (duplicates within the run, --delete-missing). */
+  beginRun(): RunSeen {
+    this.requireWriter();
+    return new RunSeen(this.db);
   }
 
   nearest(vector: Float32Array, k: number, filter?: (label: number) => boolean, ef?: number): Neighbour[] {

@@ -14,7 +14,7 @@ describe('paperseek serve', () => {
   it('ingests the bundled sample into an empty index with progress, then serves it', async () => {
     const { child, base, log } = await startServer(env());
     try {
-      expect(log()).toMatch(/embedding \d+\/68 papers \([\d.]+ papers\/s, ETA \w+\)/);
+      expect(log()).toMatch(/ingest: 100\.0% of [\d.]+ MB \| 68 records \| [\d,]+\/s \| 68 embedded \| ETA 0s/);
       expect(log()).toContain('added 68');
       const health = (await (await fetch(`${base}/health`)).json()) as any;
       expect(health).toMatchObject({ status: 'ok', papers: 68, model: { id: 'lexical' } });
@@ -55,7 +55,7 @@ describe('paperseek ingest', () => {
     );
     const run = await runCli(['ingest', file], env());
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/mine\.jsonl:2 title: /);
+    expect(run.stderr).toMatch(/skipped 1: title: is required \(1; e\.g\. \S*mine\.jsonl:2\)/);
     expect(run.stderr).toContain('read 3, added 2, updated 0, unchanged 0, skipped 1');
   });
 

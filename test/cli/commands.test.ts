@@ -8,8 +8,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createProgram, reportError } from '../../src/cli/program.ts';
+import { ingestRecords } from '../../src/ingest/ingest.ts';
+import type { PaperRecord } from '../../src/sources/record.ts';
 import { runCli } from '../support/cli.ts';
-import { SAMPLE_FILE, tempDir } from '../support/fixtures.ts';
+import { openTestStore, SAMPLE_FILE, tempDir, testEmbedder } from '../support/fixtures.ts';
 
 const dir = tempDir();
 const env = () => ({ PAPERSEEK_DATA_DIR: path.join(dir.path, 'index'), PAPERSEEK_MODEL_DIR: inject('modelsDir'), PAPERSEEK_MODEL: 'lexical' });
@@ -70,7 +72,10 @@ describe('paperseek search', () => {
     expect(body).toMatchObject({ query: 'disentanglement diffusion', mode: 'hybrid', degraded: false, k: 5, offset: 0, total: 68 });
     expect(body.results).toHaveLength(5);
     expect(Object.keys(body.results[0]).sort()).toEqual(
-      ['abstract', 'authors_count', 'github_url', 'highlights', 'id', 'project_url', 'published', 'ranks', 'score', 'scores', 'title', 'upvotes'].sort(),
+      [
+        'abstract', 'authors', 'authors_count', 'categories', 'doi', 'github_url', 'highlights', 'id', 'project_url', 'published', 'ranks',
+        'score', 'scores', 'title', 'updated', 'upvotes', 'url',
+      ].sort(),
     );
     const next = await json('search', 'disentanglement diffusion', '-k', '5', '--offset', '5');
     expect(next.results.map((r: any) => r.id)).not.toContain(body.results[0].id);
@@ -125,5 +130,46 @@ describe('paperseek stats', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('No index in');
     expect(existsSync(path.join(dir.path, 'nothing-here'))).toBe(false);
+  });
+});
+
+// Last, because it adds papers the counts above do not expect.
+describe('categories and ids containing /', () => {
+  const paper = (id: string, title: string, categories: string[]): PaperRecord => ({
+    id, title, abstract: `${title}: an abstract about diffusion.`, authors: null, authors_count: null, published: null, updated: null,
+    categories, doi: null, upvotes: null, url: null, github_url: null, project_url: null, extra: {},
+  });
+
+  beforeAll(async () => {
+    const embedder = await testEmbedder('lexical');
+    const store = openTestStore(env().PAPERSEEK_DATA_DIR);
+    try {
+      await ingestRecords(
+        [paper('hep-ph/0307015', 'Quark diffusion on the lattice', ['hep-ph', 'hep-lat']), paper('2411.90001', 'Tabular diffusion', ['cs.LG', 'stat.ML', 'cs.AI'])],
+        store,
+        embedder,
+      );
+    } finally {
+      store.close();
+      await embedder.dispose();
+    }
+  });
+
+  it('search --category filters, and the table shows the categories', async () => {
+    const body = await json('search', 'diffusion', '--category', 'hep-*', '-k', '100');
+    expect(body.results.map((r: any) => r.id)).toEqual(['hep-ph/0307015']);
+    expect(body.results[0].categories).toEqual(['hep-ph', 'hep-lat']);
+    const table = await cli('search', 'diffusion', '--mode', 'keyword', '--category', 'cs.*');
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/\bcategories\b/);
+    expect(table.stdout).toContain('cs.LG stat.ML …');
+  });
+
+  it('similar takes an id with a slash', async () => {
+    const body = await json('similar', 'hep-ph/0307015', '-k', '3');
+    expect(body.id).toBe('hep-ph/0307015');
+    expect(body.results).toHaveLength(3);
+    const filtered = await json('similar', 'hep-ph/0307015', '--category', 'cs.LG');
+    expect(filtered.results.map((r: any) => r.id)).toEqual(['2411.90001']);
   });
 });

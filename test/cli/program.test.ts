@@ -54,6 +54,8 @@ describe('usage errors exit 2 with the reason', () => {
     [['search', 'x', '--from', '2025-01-01', '--to', '2024-01-01'], '--from must not be after --to'],
     [['search', '   '], 'the query must not be empty'],
     [['similar', 'some-id', '--min-upvotes', '-1'], 'must be an integer'],
+    [['search', 'x', '--category', 'cs.LG!'], "argument 'cs.LG!' is invalid. must be 1–64 letters"],
+    [['similar', 'hep-ph/0307015', '--category', '*'], 'must be 1–64 letters'],
     [['serve', '--port', 'http'], 'must be an integer 0–65535'],
     [['stats', '--bogus'], "unknown option '--bogus'"],
   ])('%j', async (args, reason) => {

@@ -66,14 +66,18 @@ describe('ingestRecords', () => {
     dir.remove();
   });
 
-  it('reports progress up to the number of papers embedded', async () => {
+  it('reports progress up to the number of records read and papers embedded', async () => {
     const dir = tempDir();
     const store = openTestStore(dir.path);
     const seen: IngestProgress[] = [];
     await ingestRecords(sample, store, embedder, { chunkSize: 20, onProgress: (p) => seen.push(p) });
-    expect(seen.at(-1)).toEqual({ done: 68, total: 68 });
-    const done = seen.map((p) => p.done);
-    expect(done).toEqual([...done].sort((a, b) => a - b));
+    expect(seen.at(-1)).toEqual({ records: 68, embedded: 68 });
+    for (const key of ['records', 'embedded'] as const) {
+      const values = seen.map((p) => p[key]);
+      expect(values).toEqual([...values].sort((a, b) => a - b));
+    }
+    // One report per chunk of 20 at least: progress is visible during the run, not only at its end.
+    expect(new Set(seen.map((p) => p.records)).size).toBeGreaterThanOrEqual(4);
     store.close();
     dir.remove();
   });

@@ -1,26 +1,56 @@
-// `paperseek ingest <files…>`: read sources, report bad records, embed and store the rest,
-// and end with a summary (read / added / updated / unchanged / skipped).
-import type { Command } from 'commander';
+// `paperseek ingest <files…>`: stream records from files (or `-` for stdin) into the index, then
+// print a summary (read / added / updated / unchanged / skipped). Exits 1 when records were read
+// but none could be ingested.
+import { type Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../../config.ts';
-import type { Embedder } from '../../embed/embedder.ts';
-import { ingestRecords, type IngestCounts } from '../../ingest/ingest.ts';
-import { readSources } from '../../sources/index.ts';
-import type { ReadOptions } from '../../sources/record.ts';
-import type { PaperStore } from '../../store/paper-store.ts';
 import { AppError } from '../../errors.ts';
+import { deletePapers, ingestSources, nothingIngested } from '../../ingest/ingest-sources.ts';
+import { FORMAT_NAMES } from '../../sources/index.ts';
 import { integerIn, UsageError } from '../options.ts';
-import { createProgress } from '../progress.ts';
+import { createSourceProgress } from '../progress.ts';
 import { loadModel, openStore } from '../runtime.ts';
+
+// Fields `--map` can fill (the paperseek record fields a source may hold under another name).
+const MAPPABLE = ['id', 'title', 'abstract', 'authors', 'published', 'updated', 'categories', 'doi', 'url', 'github_url', 'project_url', 'upvotes'];
+
+function parseMapping(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const match = /^([a-z_]+)=(.+)$/.exec(value);
+  if (!match || !MAPPABLE.includes(match[1]!)) {
+    throw new InvalidArgumentError(`expected field=column with field one of ${MAPPABLE.join(', ')}, got "${value}"`);
+  }
+  return { ...previous, [match[1]!]: match[2]! };
+}
+
+function parseFormat(value: string): string {
+  if (!FORMAT_NAMES.includes(value)) throw new InvalidArgumentError(`must be one of ${FORMAT_NAMES.join(', ')}`);
+  return value;
+}
+
+interface IngestCommandOptions {
+  capturedYear?: number;
+  delete?: string[];
+  deleteMissing?: boolean;
+  chunkSize?: number;
+  format?: string;
+  map?: Record<string, string>;
+  report?: string;
+}
 
 export function registerIngest(program: Command): void {
   program
     .command('ingest')
-    .description('add, update or delete papers; files are HF Daily Papers page dumps (.txt), JSON Lines (.jsonl) or JSON arrays (.json)')
-    .argument('[files...]', 'input files')
+    .description(
+      'add, update or delete papers. Files (or - for stdin, .gz accepted) in any supported format, detected from the content: ' +
+        'arXiv metadata snapshot, Hugging Face API, Semantic Scholar, OpenAlex, paperseek JSON/JSON Lines, arXiv Atom and OAI-PMH XML, CSV/TSV, Hugging Face page dumps (.txt)',
+    )
+    .argument('[files...]', 'input files; - reads standard input')
+    .option('--format <name>', `force a format instead of detecting it (${FORMAT_NAMES.join(', ')})`, parseFormat)
+    .option('--map <field=column>', 'read a field from another column/key, e.g. --map abstract=summary (repeatable)', parseMapping)
+    .option('--report <file.jsonl>', 'write every skipped record and dropped field, with its reason, to this JSON Lines file')
     .option('--captured-year <year>', 'year a .txt page was captured; dates without a year get it (default: this year)', integerIn(1900, 2100))
     .option('--delete <ids...>', 'delete these paper ids')
     .option('--delete-missing', 'delete every paper not in the given files, so the index matches them exactly')
-    .option('--chunk-size <n>', 'papers embedded and committed per transaction', integerIn(1, 100_000), 256)
+    .option('--chunk-size <n>', 'papers committed per transaction (default 256 with a model, 2048 without)', integerIn(1, 100_000))
     .action(async (files: string[], options: IngestCommandOptions) => {
       if (files.length === 0 && !options.delete) throw new UsageError('give input files, --delete <ids…>, or both');
       if (options.deleteMissing && files.length === 0) throw new UsageError('--delete-missing needs the input files to compare with');
@@ -28,77 +58,33 @@ export function registerIngest(program: Command): void {
       const model = files.length > 0 ? await loadModel(config) : { error: undefined, embedder: undefined };
       if (model.error) console.error(`warning: ${model.error.message}`);
       const store = openStore(config);
+      const progress = createSourceProgress();
       try {
         if (files.length > 0) {
-          await ingestFiles(files, { capturedYear: options.capturedYear, deleteMissing: options.deleteMissing, chunkSize: options.chunkSize }, store, model.embedder);
+          const summary = await ingestSources(
+            files,
+            {
+              capturedYear: options.capturedYear,
+              deleteMissing: options.deleteMissing,
+              chunkSize: options.chunkSize,
+              format: options.format,
+              fieldMap: options.map,
+              reportFile: options.report,
+            },
+            store,
+            model.embedder,
+            { onProgress: (p) => progress.update(p), log: (line) => progress.log(line) },
+          );
+          progress.finish();
+          if (nothingIngested(summary)) {
+            throw new AppError('BAD_INPUT_FILE', `none of the ${summary.read} record(s) read could be ingested (see the reasons above)`);
+          }
         }
-        if (options.delete) deletePapers(store, options.delete);
+        if (options.delete) deletePapers(store, options.delete, (line) => console.error(line));
       } finally {
+        progress.finish();
         store.close();
         await model.embedder?.dispose();
       }
     });
 }
-
-interface IngestCommandOptions {
-  capturedYear?: number;
-  delete?: string[];
-  deleteMissing?: boolean;
-  chunkSize: number;
-}
-
-export interface IngestFileOptions extends ReadOptions {
-  /** Delete stored papers that are not in the files (refused when any record was skipped). */
-  deleteMissing?: boolean;
-  chunkSize?: number;
-}
-
-function deletePapers(store: PaperStore, ids: readonly string[], log: (line: string) => void = (line) => console.error(line)): number {
-  const deleted = store.delete(ids);
-  const unknown = ids.filter((id) => !deleted.includes(id));
-  if (unknown.length > 0) log(`not found, nothing to delete: ${unknown.join(', ')}`);
-  store.save();
-  log(`deleted ${deleted.length} paper(s)`);
-  return deleted.length;
-}
-
-export interface IngestSummary extends IngestCounts {
-  read: number;
-  skipped: number;
-}
-
-export async function ingestFiles(
-  files: readonly string[],
-  options: IngestFileOptions,
-  store: PaperStore,
-  embedder: Embedder | undefined,
-  log: (line: string) => void = (line) => console.error(line),
-): Promise<IngestSummary> {
-  const { records, problems, notes } = await readSources([...files], options);
-  for (const problem of problems) log(`skipped ${problem.file}:${problem.line} ${problem.field}: ${problem.reason}`);
-  for (const note of notes) log(`note: ${note}`);
-  const progress = createProgress('embedding');
-  if (!embedder) log('no embedding model: storing papers for keyword search, vectors pending until an ingest with the model');
-  const counts = await ingestRecords(records, store, embedder, {
-    chunkSize: options.chunkSize,
-    onProgress: ({ done, total }) => total > 0 && progress.update(done, total),
-  });
-  progress.finish();
-  // A record can have several problems (one per bad field); count records, not problems.
-  const skipped = new Set(problems.map((problem) => `${problem.file}:${problem.line}`)).size;
-  const summary = { read: records.length + skipped, ...counts, skipped };
-  log(formatSummary(summary));
-  if (options.deleteMissing) {
-    // A skipped record may be a paper the user still wants: never delete on a partial read.
-    if (skipped > 0) {
-      throw new AppError('BAD_INPUT_FILE', `Not deleting missing papers: ${skipped} record(s) were skipped; fix them and run again.`);
-    }
-    const present = new Set(records.map((record) => record.id));
-    deletePapers(store, store.ids().filter((id) => !present.has(id)), log);
-  }
-  return summary;
-}
-
-export const formatSummary = (s: IngestSummary): string =>
-  `ingest done: read ${s.read}, added ${s.added}, updated ${s.updated}, unchanged ${s.unchanged}, skipped ${s.skipped}` +
-  ` (embedded ${s.embedded}, vectors pending ${s.pending})`;

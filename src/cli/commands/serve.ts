@@ -13,7 +13,8 @@ import type { PaperStore } from '../../store/paper-store.ts';
 import { integerIn } from '../options.ts';
 import { loadModel, openStore } from '../runtime.ts';
 import { SAMPLE_CAPTURED_YEAR, SAMPLE_FILE } from '../sample.ts';
-import { ingestFiles } from './ingest.ts';
+import { ingestSources } from '../../ingest/ingest-sources.ts';
+import { createSourceProgress } from '../progress.ts';
 
 export function registerServe(program: Command): void {
   program
@@ -67,7 +68,15 @@ async function ingestSampleIfEmpty(config: AppConfig, embedder: Embedder | undef
     if (embedder) store.bind({ ...embedder.spec, dims: embedder.dims });
     if (store.count() > 0) return;
     console.error(`empty index in ${config.dataDir}: ingesting the bundled sample ${SAMPLE_FILE}`);
-    await ingestFiles([SAMPLE_FILE], { capturedYear: SAMPLE_CAPTURED_YEAR }, store, embedder);
+    const progress = createSourceProgress();
+    try {
+      await ingestSources([SAMPLE_FILE], { capturedYear: SAMPLE_CAPTURED_YEAR }, store, embedder, {
+        onProgress: (p) => progress.update(p),
+        log: (line) => progress.log(line),
+      });
+    } finally {
+      progress.finish();
+    }
   } finally {
     store.close();
   }

@@ -1,0 +1,159 @@
+// The ingest use case: stream records out of source files into the store, with duplicate ids,
+// skipped records and dropped fields reported, progress from the bytes read, and `deleteMissing`
+// making the index match the input exactly. Used by `paperseek ingest` and by `serve` (sample).
+import { statSync } from 'node:fs';
+import type { Embedder } from '../embed/embedder.ts';
+import { AppError } from '../errors.ts';
+import { openSource, STDIN, type OpenedSource } from '../sources/index.ts';
+import type { PaperRecord, ReadOptions } from '../sources/record.ts';
+import type { PaperStore } from '../store/paper-store.ts';
+import { chunked, ingestRecords, type IngestCounts } from './ingest.ts';
+import { fmt, SkipReport } from './skip-report.ts';
+
+export interface IngestSourcesOptions extends ReadOptions {
+  /** Delete stored papers that are not in the input (refused when any record was skipped). */
+  deleteMissing?: boolean;
+  chunkSize?: number;
+  /** Write every skipped record and dropped field to this JSON Lines file. */
+  reportFile?: string;
+  /** What `-` reads (standard input by default). */
+  stdin?: NodeJS.ReadableStream;
+}
+
+export interface SourceProgress {
+  /** Raw bytes read across all inputs, and their total when every size is known. */
+  bytesRead: number;
+  totalBytes: number | undefined;
+  /** Records read (kept or skipped). */
+  records: number;
+  embedded: number;
+}
+
+export interface IngestHooks {
+  log?: (line: string) => void;
+  onProgress?: (progress: SourceProgress) => void;
+}
+
+export interface IngestSummary extends IngestCounts {
+  read: number;
+  skipped: number;
+  /** Records kept with at least one optional field dropped. */
+  warned: number;
+  deleted: number;
+}
+
+// Ids are checked for duplicates this many records at a time (one small transaction each).
+const MARK_BATCH = 512;
+
+/** Sum of the input sizes, or undefined when one of them (stdin, a pipe) has no known size. */
+function totalSize(paths: readonly string[]): number | undefined {
+  let total = 0;
+  for (const path of paths) {
+    if (path === STDIN) return undefined;
+    try {
+      const stat = statSync(path);
+      if (!stat.isFile()) return undefined;
+      total += stat.size;
+    } catch {
+      return undefined; // openSource reports the unreadable file with its reason
+    }
+  }
+  return total;
+}
+
+export async function ingestSources(
+  paths: readonly string[],
+  options: IngestSourcesOptions,
+  store: PaperStore,
+  embedder: Embedder | undefined,
+  hooks: IngestHooks = {},
+): Promise<IngestSummary> {
+  const log = hooks.log ?? ((line: string) => console.error(line));
+  if (paths.filter((path) => path === STDIN).length > 1) throw new AppError('BAD_INPUT_FILE', 'standard input (-) can be given only once');
+  const run = store.beginRun();
+  const report = new SkipReport(options.reportFile);
+  const totalBytes = totalSize(paths);
+  let finishedBytes = 0;
+  let current: OpenedSource | undefined;
+  let read = 0;
+  let embedded = 0;
+  const progress = () =>
+    hooks.onProgress?.({ bytesRead: finishedBytes + (current?.input.bytesRead() ?? 0), totalBytes, records: read, embedded });
+
+  async function* records(): AsyncGenerator<PaperRecord> {
+    for (const path of paths) {
+      const source = await openSource(path, options, options.stdin);
+      current = source;
+      const file = source.input.name;
+      const before = read;
+      for await (const batch of chunked(source.entries, MARK_BATCH)) {
+        const kept = batch.flatMap((entry) => (entry.ok ? [entry] : []));
+        const firstSeen = run.mark(kept.map((entry) => ({ id: entry.record.id, file, line: entry.line })));
+        const duplicateOf = new Map(kept.map((entry, i) => [entry, firstSeen[i]]));
+        for (const entry of batch) {
+          read++;
+          if (!entry.ok) {
+            report.skip(file, entry.line, entry.problems, entry.raw);
+            continue;
+          }
+          const first = duplicateOf.get(entry);
+          if (first) {
+            const where = first.file === file ? `line ${first.line}` : `${first.file}, line ${first.line}`;
+            report.skip(file, entry.line, [{ field: 'id', reason: `duplicate id "${entry.record.id}" (first seen at ${where}); kept the first` }]);
+            continue;
+          }
+          if (entry.warnings.length > 0) report.warn(file, entry.line, entry.warnings);
+          yield entry.record;
+        }
+        progress();
+      }
+      log(`read ${file}: ${fmt(read - before)} record(s) as ${source.format()}`);
+      for (const note of source.notes) log(`note: ${note}`);
+      finishedBytes += source.input.bytesRead();
+      current = undefined;
+    }
+  }
+
+  try {
+    if (!embedder) log('no embedding model: storing papers for keyword search, vectors pending until an ingest with the model');
+    const counts = await ingestRecords(records(), store, embedder, {
+      chunkSize: options.chunkSize,
+      onProgress: (p) => {
+        embedded = p.embedded;
+        progress();
+      },
+    });
+    const summary: IngestSummary = { read, ...counts, skipped: report.skipped, warned: report.warned, deleted: 0 };
+    for (const line of report.lines()) log(line);
+    log(formatSummary(summary));
+    if (options.deleteMissing) {
+      // A skipped record may be a paper the user still wants: never delete on a partial read.
+      if (report.skipped > 0) {
+        throw new AppError('BAD_INPUT_FILE', `Not deleting missing papers: ${fmt(report.skipped)} record(s) were skipped; fix them and run again.`);
+      }
+      summary.deleted = deletePapers(store, run.unseenIds(), log);
+    }
+    return summary;
+  } finally {
+    report.close();
+  }
+}
+
+/** Deletes papers by id and saves; logs the ids that were not there. Returns how many were deleted. */
+export function deletePapers(store: PaperStore, ids: readonly string[], log: (line: string) => void): number {
+  const deleted = store.delete(ids);
+  if (deleted.length < ids.length) {
+    const gone = new Set(deleted);
+    log(`not found, nothing to delete: ${ids.filter((id) => !gone.has(id)).join(', ')}`);
+  }
+  store.save();
+  log(`deleted ${fmt(deleted.length)} paper(s)`);
+  return deleted.length;
+}
+
+export const formatSummary = (s: IngestSummary): string =>
+  `ingest done: read ${fmt(s.read)}, added ${fmt(s.added)}, updated ${fmt(s.updated)}, unchanged ${fmt(s.unchanged)}, skipped ${fmt(s.skipped)}` +
+  ` (embedded ${fmt(s.embedded)}, vectors pending ${fmt(s.pending)})`;
+
+/** True when records were read but not one could be ingested: the command should fail. */
+export const nothingIngested = (s: IngestSummary): boolean => s.read > 0 && s.added + s.updated + s.unchanged === 0;
