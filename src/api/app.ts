@@ -1,12 +1,13 @@
 // Builds the Hono app from ready-made parts; reads no environment, so tests build it directly.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
+import { getPath } from 'hono/utils/url';
 import type { SearchService } from '../search/search-service.ts';
 import { registerDocs } from './docs.ts';
 import { errorBody, handleError, validationError } from './errors.ts';
 import { closeAfterRejectedBody, limitBody, strictUrl } from './request-limits.ts';
 import { registerHealth } from './routes/health.ts';
-import { registerPapers } from './routes/papers.ts';
+import { paperRoutingPath, registerPapers } from './routes/papers.ts';
 import { registerRecommend } from './routes/recommend.ts';
 import { registerSearch } from './routes/search.ts';
 import { timeSliced, type TimeSlicer } from './time-slicer.ts';
@@ -20,6 +21,8 @@ export interface AppDeps {
 
 export function createApp({ search, slicer }: AppDeps): OpenAPIHono {
   const app = new OpenAPIHono({
+    // Ids may contain `/`: see paperRoutingPath for how /papers/<id>[/similar] is read.
+    getPath: (request) => paperRoutingPath(getPath(request)),
     defaultHook: (result, c) => {
       if (!result.success) return validationError(result.error, result.target, c);
     },

@@ -1,6 +1,7 @@
 // Turns search pages into the public response shapes.
 import type { PaperFilter } from '../store/filters.ts';
 import type { SearchHit, SearchPage } from '../search/types.ts';
+import { MAX_RESULT_AUTHORS } from './schemas.ts';
 
 const round = (value: number | null) => (value === null ? null : Math.round(value * 1e6) / 1e6);
 
@@ -13,8 +14,14 @@ export const toResult = ({ paper, score, scores, ranks, highlights }: SearchHit)
   highlights,
   abstract: paper.abstract,
   published: paper.published,
+  updated: paper.updated,
   upvotes: paper.upvotes,
-  authors_count: paper.authors_count,
+  // A page of results stays small even for papers with a thousand authors (collaborations).
+  authors: paper.authors && paper.authors.slice(0, MAX_RESULT_AUTHORS),
+  authors_count: paper.authors_count ?? paper.authors?.length ?? null,
+  categories: paper.categories,
+  url: paper.url,
+  doi: paper.doi,
   github_url: paper.github_url,
   project_url: paper.project_url,
 });
@@ -28,9 +35,16 @@ export const toPage = (page: SearchPage, request: { k: number; offset: number },
 });
 
 /** The filter fields of a validated request, in the store's terms. */
-export const toFilter = (input: { published_from?: string; published_to?: string; min_upvotes?: number; has_code?: boolean }): PaperFilter => ({
+export const toFilter = (input: {
+  published_from?: string;
+  published_to?: string;
+  min_upvotes?: number;
+  has_code?: boolean;
+  category?: string;
+}): PaperFilter => ({
   publishedFrom: input.published_from,
   publishedTo: input.published_to,
   minUpvotes: input.min_upvotes,
   hasCode: input.has_code,
+  category: input.category,
 });

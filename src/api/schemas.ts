@@ -2,6 +2,7 @@
 // requests and document them in OpenAPI.
 import { z } from '@hono/zod-openapi';
 import { SEARCH_MODES } from '../search/types.ts';
+import { CATEGORY_PATTERN, CATEGORY_RULE } from '../store/category.ts';
 
 export const MAX_K = 100;
 export const DEFAULT_K = 10;
@@ -9,6 +10,8 @@ export const MAX_OFFSET = 1000;
 export const MAX_QUERY_CHARS = 1000;
 export const MAX_IDS = 100;
 export const MAX_ID_CHARS = 500;
+/** Author names a search result carries; GET /papers/{id} has them all. */
+export const MAX_RESULT_AUTHORS = 10;
 
 const integer = (what: string) =>
   z.coerce.number({ error: 'must be a number' }).int({ error: 'must be an integer', abort: true }).openapi({ description: what });
@@ -35,6 +38,17 @@ const flag = z
   .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1');
 
+/** A category filter value (see src/store/category.ts); the CLI parses --category with it too. */
+export const categoryFilter = z
+  .string({ error: 'must be text' })
+  .trim()
+  .regex(CATEGORY_PATTERN, { error: CATEGORY_RULE })
+  .openapi({
+    description:
+      'Only papers in this category: `cs.LG` or `hep-ph` exactly, `cs.*` (or `cs.`) any category starting with `cs.`. Case is ignored.',
+    example: 'cs.LG',
+  });
+
 /** Filters shared by /search, /papers/:id/similar and /recommend. */
 const filterFields = {
   published_from: isoDate.optional().openapi({ description: 'Only papers published on or after this date.', example: '2024-01-01' }),
@@ -44,6 +58,7 @@ const filterFields = {
     .max(Number.MAX_SAFE_INTEGER, { error: 'is too large' })
     .optional(),
   has_code: flag.optional().openapi({ type: 'boolean', description: 'Only papers with (true) or without (false) a GitHub link.' }),
+  category: categoryFilter.optional(),
 };
 
 const dateRangeIsOrdered = (value: { published_from?: string; published_to?: string }) =>
@@ -105,19 +120,25 @@ export const RecommendBody = z
     published_to: isoDate.optional().openapi({ description: 'Only papers published on or before this date (YYYY-MM-DD).' }),
     min_upvotes: jsonInteger(0).optional().openapi({ description: 'Only papers with at least this many upvotes.' }),
     has_code: z.boolean({ error: 'must be true or false' }).optional().openapi({ description: 'Only papers with (true) or without (false) a GitHub link.' }),
+    category: categoryFilter.optional(),
   }, { error: 'must be a JSON object' })
   .refine(dateRangeIsOrdered, dateRangeError);
 
 export const PaperParams = z.object({
   id: paperId.openapi({
     param: { name: 'id', in: 'path' },
-    description: 'Paper id: the id given at ingest, or the title slug.',
+    description:
+      'Paper id: the id given at ingest, or the title slug. An id may contain `/` (old arXiv ids such as `hep-ph/0307015`): ' +
+      'send it percent-encoded (`hep-ph%2F0307015`) or as is; as is, a final `/similar` always means the similar-papers route.',
     example: 'factorized-visual-tokenization-and-generation',
   }),
 });
 
 const nullableString = z.string().nullable();
 const nullableNumber = z.number().nullable();
+const categories = z.array(z.string()).nullable().openapi({ description: 'Subject categories as the source names them (arXiv: `cs.LG`…).' });
+const doi = nullableString.openapi({ description: 'DOI without the https://doi.org/ prefix.' });
+const updated = nullableString.openapi({ description: 'ISO date YYYY-MM-DD of the last update (arXiv: latest version).' });
 
 export const SearchResult = z
   .object({
@@ -135,8 +156,16 @@ export const SearchResult = z
     }),
     abstract: z.string(),
     published: nullableString.openapi({ description: 'ISO date YYYY-MM-DD.' }),
+    updated,
     upvotes: z.number().int().nullable(),
-    authors_count: z.number().int().nullable(),
+    authors: z
+      .array(z.string())
+      .nullable()
+      .openapi({ description: `The first ${MAX_RESULT_AUTHORS} author names (all of them: GET /papers/{id}); null when the source gives none.` }),
+    authors_count: z.number().int().nullable().openapi({ description: 'How many authors the paper has, where known.' }),
+    categories,
+    url: nullableString.openapi({ description: 'The paper’s page (arXiv abstract page, publisher…).' }),
+    doi,
     github_url: nullableString,
     project_url: nullableString,
   })
@@ -174,6 +203,9 @@ export const Paper = z
     authors: z.array(z.string()).nullable(),
     authors_count: z.number().int().nullable(),
     published: nullableString,
+    updated,
+    categories,
+    doi,
     upvotes: z.number().int().nullable(),
     url: nullableString,
     github_url: nullableString,

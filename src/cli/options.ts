@@ -1,7 +1,7 @@
 // Argument parsers and the options several commands share (page size, paging, filters), so
 // every command validates and names them the same way as the HTTP API does.
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_K, MAX_K, MAX_OFFSET } from '../api/schemas.ts';
+import { categoryFilter, DEFAULT_K, MAX_K, MAX_OFFSET } from '../api/schemas.ts';
 import type { PaperFilter } from '../store/filters.ts';
 
 /** A bad combination of arguments found after parsing: exits 2, like commander's own usage errors. */
@@ -21,6 +21,13 @@ export function parseDate(value: string): string {
   return value;
 }
 
+/** --category: the same zod schema as the API's `category` parameter, so both accept the same values. */
+export function parseCategory(value: string): string {
+  const parsed = categoryFilter.safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0]!.message);
+  return parsed.data;
+}
+
 export interface PageOptions {
   k: number;
   offset: number;
@@ -32,6 +39,7 @@ export interface FilterOptions {
   to?: string;
   minUpvotes?: number;
   hasCode?: boolean;
+  category?: string;
 }
 
 /** -k, --offset, the filters and --json, as `search` and `similar` take them. */
@@ -44,10 +52,11 @@ export function addPageOptions(command: Command): Command {
     .option('--min-upvotes <n>', 'only papers with at least this many upvotes', integerIn(0, 1_000_000_000))
     .addOption(new Option('--has-code', 'only papers with a GitHub link'))
     .addOption(new Option('--no-has-code', 'only papers without a GitHub link'))
+    .option('--category <category>', 'only papers in this category: cs.LG exactly, or cs.* for every cs. category (case ignored)', parseCategory)
     .option('--json', 'print the JSON the HTTP API answers instead of a table');
 }
 
 export function toFilter(options: FilterOptions): PaperFilter {
   if (options.from && options.to && options.from > options.to) throw new UsageError('--from must not be after --to');
-  return { publishedFrom: options.from, publishedTo: options.to, minUpvotes: options.minUpvotes, hasCode: options.hasCode };
+  return { publishedFrom: options.from, publishedTo: options.to, minUpvotes: options.minUpvotes, hasCode: options.hasCode, category: options.category };
 }

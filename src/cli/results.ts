@@ -24,10 +24,20 @@ export function resultsTable(page: SearchPage, offset: number): string {
     { header: 'published', value: (hit: Hit) => hit.paper.published ?? '-' },
     { header: 'up', value: (hit: Hit) => (hit.paper.upvotes === null ? '-' : String(hit.paper.upvotes)), align: 'right' },
     { header: 'code', value: (hit: Hit) => (hit.paper.github_url ? 'yes' : '') },
+    // Only when some result has categories: pages from sources without them keep their width.
+    ...(page.hits.some((hit) => hit.paper.categories?.length) ? [{ header: 'categories', value: categoryCell }] : []),
     { header: 'title / id', value: (hit: Hit) => hit.paper.title },
   ];
   return table<Hit>(page.hits, columns, { below: (hit) => hit.paper.id });
 }
+
+/** The first categories, so one paper listed in six does not squeeze the title. */
+const MAX_CATEGORY_CELL = 2;
+const categoryCell = (hit: Hit): string => {
+  const categories = hit.paper.categories ?? [];
+  if (categories.length === 0) return '-';
+  return categories.slice(0, MAX_CATEGORY_CELL).join(' ') + (categories.length > MAX_CATEGORY_CELL ? ' …' : '');
+};
 
 export function pageSummary(page: SearchPage, offset: number, what: string, tookMs: number): string {
   const shown = page.hits.length;

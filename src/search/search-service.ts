@@ -3,6 +3,7 @@
 import type { Embedder } from '../embed/embedder.ts';
 import { AppError } from '../errors.ts';
 import type { PaperRecord } from '../sources/record.ts';
+import { isEmptyFilter } from '../store/filters.ts';
 import type { PaperStore } from '../store/paper-store.ts';
 import { DEFAULT_FUSION, reciprocalRankFusion, semanticConfidence, type FusionOptions } from './fusion.ts';
 import { hydrate, singleSide } from './hydrate.ts';
@@ -116,7 +117,9 @@ export class SearchService {
   private nearestPage(vector: Float32Array, exclude: Set<number>, { k, offset, filter }: PageRequest): SearchPage {
     const ranked = semanticCandidates(this.store, vector, offset + k + exclude.size, filter).filter(([label]) => !exclude.has(label));
     const hits = hydrate(this.store, singleSide(ranked.slice(offset, offset + k), 'semantic', offset + 1), 'semantic', []);
-    const total = Math.max(0, this.store.countWithVectors(filter) - exclude.size);
+    // The inputs are not results, but only those that pass the filter were counted among them.
+    const excluded = isEmptyFilter(filter) ? exclude.size : this.store.labelsPassing([...exclude], filter!).size;
+    const total = Math.max(0, this.store.countWithVectors(filter) - excluded);
     return { mode: 'semantic', hits, total, degraded: false };
   }
 

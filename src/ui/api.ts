@@ -8,7 +8,12 @@ export interface Result {
   score: number;
   published: string | null;
   upvotes: number | null;
+  /** The first author names the server sends (up to 10); null when it sends none. */
+  authors: string[] | null;
   authorsCount: number | null;
+  categories: string[] | null;
+  url: string | null;
+  doi: string | null;
   githubUrl: string | null;
   projectUrl: string | null;
   scores: { semantic: number | null; keyword: number | null; fused: number | null } | null;
@@ -48,6 +53,8 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+const strings = (value: unknown): string[] | null =>
+  Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string') ? (value as string[]) : null;
 
 async function getJson(path: string, signal?: AbortSignal): Promise<Json> {
   let response: Response;
@@ -78,7 +85,11 @@ export function toResult(raw: unknown): Result | null {
     score: num(raw.score) ?? 0,
     published: str(raw.published),
     upvotes: num(raw.upvotes),
+    authors: strings(raw.authors),
     authorsCount: num(raw.authors_count),
+    categories: strings(raw.categories),
+    url: str(raw.url),
+    doi: str(raw.doi),
     githubUrl: str(raw.github_url),
     projectUrl: str(raw.project_url),
     scores: scores && { semantic: num(scores.semantic), keyword: num(scores.keyword), fused: num(scores.fused) },

@@ -3,7 +3,20 @@
 
 import { ApiError, fetchHealth, fetchPage, fetchPaperTitle, type Result } from './api.ts';
 import { renderResult } from './render.ts';
-import { apiRequest, EMPTY_STATE, hasFilters, MODES, NO_FILTERS, PAGE_SIZE, parseState, sameState, stateToSearch, type Mode, type ViewState } from './state.ts';
+import {
+  apiRequest,
+  EMPTY_STATE,
+  hasFilters,
+  MODES,
+  NO_FILTERS,
+  PAGE_SIZE,
+  parseState,
+  sameState,
+  stateToSearch,
+  validCategory,
+  type Mode,
+  type ViewState,
+} from './state.ts';
 
 const DEBOUNCE_MS = 250;
 
@@ -15,6 +28,7 @@ const el = {
   to: byId<HTMLInputElement>('published_to'),
   minUpvotes: byId<HTMLInputElement>('min_upvotes'),
   hasCode: byId<HTMLSelectElement>('has_code'),
+  category: byId<HTMLInputElement>('category'),
   clearFilters: byId<HTMLButtonElement>('clear-filters'),
   region: byId<HTMLElement>('results-region'),
   similarBar: byId<HTMLElement>('similar-bar'),
@@ -52,6 +66,8 @@ function readForm(): ViewState {
       publishedTo: el.to.value,
       minUpvotes: /^\d+$/.test(minUpvotes) ? String(Number(minUpvotes)) : '',
       hasCode: hasCode === 'true' || hasCode === 'false' ? hasCode : '',
+      // A value the API would reject is left out (the field shows it as invalid) rather than sent.
+      category: validCategory(el.category.value),
     },
     similar: state.similar,
   };
@@ -64,6 +80,8 @@ function writeForm(view: ViewState): void {
   el.to.value = view.filters.publishedTo;
   el.minUpvotes.value = view.filters.minUpvotes;
   el.hasCode.value = view.filters.hasCode;
+  // Keep what is being typed (possibly invalid) unless the view names another category.
+  if (validCategory(el.category.value) !== view.filters.category) el.category.value = view.filters.category;
   el.clearFilters.hidden = !hasFilters(view.filters);
 }
 
@@ -284,10 +302,13 @@ for (const input of modeInputs()) {
   // A mode belongs to text search: choosing one leaves the similar-papers view.
   input.addEventListener('change', () => commit({ ...readForm(), similar: state.q.trim() ? '' : state.similar }));
 }
-for (const input of [el.from, el.to, el.minUpvotes, el.hasCode]) {
+for (const input of [el.from, el.to, el.minUpvotes, el.hasCode, el.category]) {
   input.addEventListener('change', () => commit(readForm()));
 }
-el.clearFilters.addEventListener('click', () => commit({ ...readForm(), filters: NO_FILTERS }));
+el.clearFilters.addEventListener('click', () => {
+  el.category.value = ''; // also text the filter ignored as invalid
+  commit({ ...readForm(), filters: NO_FILTERS });
+});
 el.backToSearch.addEventListener('click', () => {
   commit({ ...state, similar: '' });
   el.q.focus();
@@ -295,6 +316,8 @@ el.backToSearch.addEventListener('click', () => {
 el.results.addEventListener('click', (event) => {
   const button = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-similar]');
   if (button?.dataset.similar) showSimilar(button.dataset.similar);
+  const category = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-category]')?.dataset.category;
+  if (category && validCategory(category)) commit({ ...state, filters: { ...state.filters, category } });
 });
 el.more.addEventListener('click', () => {
   const next = shown.length; // focus the first new result once it arrives

@@ -63,6 +63,27 @@ function scoreBreakdown(result: Result): HTMLElement {
   return list;
 }
 
+const SHOWN_AUTHORS = 3;
+
+/** "Ada Lovelace, Alan Turing, Grace Hopper + 4 more", or a count when no names were sent. */
+function authorLine(result: Result): string | null {
+  const count = result.authorsCount ?? result.authors?.length ?? null;
+  if (!result.authors) return count === null ? null : `${count} author${count === 1 ? '' : 's'}`;
+  const shown = result.authors.slice(0, SHOWN_AUTHORS);
+  const more = Math.max(0, (count ?? result.authors.length) - shown.length);
+  return `${shown.join(', ')}${more > 0 ? ` + ${more} more` : ''}`;
+}
+
+/** The paper's categories as buttons that filter by them. */
+function categoryList(result: Result): HTMLElement | null {
+  if (!result.categories) return null;
+  const list = h('ul', { class: 'categories', 'aria-label': 'Categories' });
+  for (const category of result.categories) {
+    list.append(h('li', {}, h('button', { type: 'button', class: 'category', 'data-category': category, title: `Only papers in ${category}` }, category)));
+  }
+  return list;
+}
+
 function metaLine(result: Result): HTMLElement {
   const parts: Child[] = [];
   const add = (node: Node | string) => {
@@ -71,8 +92,11 @@ function metaLine(result: Result): HTMLElement {
   };
   if (result.published) add(h('time', { datetime: result.published }, formatDate(result.published)));
   if (result.upvotes !== null) add(`${result.upvotes} upvote${result.upvotes === 1 ? '' : 's'}`);
-  if (result.authorsCount !== null) add(`${result.authorsCount} author${result.authorsCount === 1 ? '' : 's'}`);
+  const authors = authorLine(result);
+  if (authors) add(h('span', { class: 'authors' }, authors));
   const link = (href: string, text: string) => h('a', { href, rel: 'noopener noreferrer', target: '_blank' }, text);
+  if (result.url && /^https?:\/\//.test(result.url)) add(link(result.url, 'Paper'));
+  if (result.doi) add(link(`https://doi.org/${encodeURI(result.doi)}`, 'DOI'));
   if (result.githubUrl && /^https?:\/\//.test(result.githubUrl)) add(link(result.githubUrl, 'Code'));
   if (result.projectUrl && /^https?:\/\//.test(result.projectUrl)) add(link(result.projectUrl, 'Project page'));
   return h('p', { class: 'meta' }, ...parts);
@@ -92,6 +116,7 @@ export function renderResult(result: Result, position: number): HTMLLIElement {
     h('span', { class: 'position', 'aria-hidden': 'true' }, `${position}`),
     title,
     metaLine(result),
+    categoryList(result),
     text,
     h('div', { class: 'actions' }, similar, scoreBreakdown(result)),
   );

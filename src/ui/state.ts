@@ -1,5 +1,6 @@
 // What the page shows, as plain data, and its two encodings: the page URL (shareable; the back
 // button walks through it) and the API request for one page of results. No DOM here.
+import { CATEGORY_PATTERN } from '../store/category.ts';
 
 export const MODES = ['hybrid', 'semantic', 'keyword'] as const;
 export type Mode = (typeof MODES)[number];
@@ -13,6 +14,8 @@ export interface Filters {
   /** A non-negative integer as text; '' when unset. */
   minUpvotes: string;
   hasCode: '' | 'true' | 'false';
+  /** `cs.LG`, `cs.*`…, as the API's `category` parameter takes it; '' when unset. */
+  category: string;
 }
 
 export interface ViewState {
@@ -23,7 +26,7 @@ export interface ViewState {
   similar: string;
 }
 
-export const NO_FILTERS: Filters = { publishedFrom: '', publishedTo: '', minUpvotes: '', hasCode: '' };
+export const NO_FILTERS: Filters = { publishedFrom: '', publishedTo: '', minUpvotes: '', hasCode: '', category: '' };
 export const EMPTY_STATE: ViewState = { q: '', mode: DEFAULT_MODE, filters: NO_FILTERS, similar: '' };
 
 // URL parameters use the API's names, so a page URL reads like the request behind it.
@@ -32,10 +35,14 @@ const FILTER_PARAMS = [
   ['publishedTo', 'published_to'],
   ['minUpvotes', 'min_upvotes'],
   ['hasCode', 'has_code'],
+  ['category', 'category'],
 ] as const;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const COUNT = /^\d{1,9}$/;
+
+/** A category as typed (trimmed), or '' when the API would reject it. */
+export const validCategory = (text: string): string => (CATEGORY_PATTERN.test(text.trim()) ? text.trim() : '');
 
 /** Reads a page URL's query string; values that the API would reject are dropped. */
 export function parseState(search: string): ViewState {
@@ -51,6 +58,7 @@ export function parseState(search: string): ViewState {
       publishedTo: DATE.test(get('published_to')) ? get('published_to') : '',
       minUpvotes: COUNT.test(get('min_upvotes')) ? String(Number(get('min_upvotes'))) : '',
       hasCode: hasCode === 'true' || hasCode === 'false' ? hasCode : '',
+      category: validCategory(get('category')),
     },
     similar: get('similar'),
   };

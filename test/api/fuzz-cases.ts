@@ -77,6 +77,7 @@ export function fuzzRequests(seed: number, count: number): FuzzRequest[] {
     if (chance(0.2)) params.push(['published_from', `202${int(6)}-0${1 + int(9)}-1${int(10)}`]);
     if (chance(0.2)) params.push(['min_upvotes', String(int(50))]);
     if (chance(0.2)) params.push(['has_code', pick(['true', 'false', '1', '0'])]);
+    if (chance(0.2)) params.push(['category', pick(['cs.LG', 'cs.*', 'cs.', 'hep-ph', 'Computer%20Science', 'x*'])]);
     return params;
   };
   /** Start from valid parameters, then break some: wrong values, junk names, repeats, bad encodings. */
@@ -93,7 +94,7 @@ export function fuzzRequests(seed: number, count: number): FuzzRequest[] {
     return out;
   };
 
-  const searchNames = ['q', 'mode', 'k', 'offset', 'published_from', 'published_to', 'min_upvotes', 'has_code'];
+  const searchNames = ['q', 'mode', 'k', 'offset', 'published_from', 'published_to', 'min_upvotes', 'has_code', 'category'];
   const similarNames = searchNames.slice(2);
 
   const search = (): FuzzRequest => {
@@ -107,7 +108,7 @@ export function fuzzRequests(seed: number, count: number): FuzzRequest[] {
     if (roll === 0) return KNOWN_PAPER;
     if (roll === 1) return 'x'.repeat(400 + int(300));
     if (roll === 2) return pick(BAD_ENCODINGS);
-    if (roll === 3) return pick(['..', '.', '%2e%2e', '%2F', 'a%2Fb', '__proto__', 'constructor', '%00', ' ', "'; DROP TABLE papers; --"]);
+    if (roll === 3) return pick(['..', '.', '%2e%2e', '%2F', 'a%2Fb', 'a/b', 'a/b/similar', 'hep-ph/0307015', '/', 'a//b', '__proto__', 'constructor', '%00', ' ', "'; DROP TABLE papers; --"]);
     return encode(hostileText());
   };
   const paper = (): FuzzRequest => {
@@ -144,6 +145,7 @@ export function fuzzRequests(seed: number, count: number): FuzzRequest[] {
     if (chance(0.2)) body.offset = int(1001);
     if (chance(0.2)) body.has_code = chance(0.5);
     if (chance(0.2)) body.min_upvotes = int(20);
+    if (chance(0.2)) body.category = pick(['cs.LG', 'cs.*', 'hep-ph']);
     return body;
   };
   const recommend = (): FuzzRequest => {
@@ -155,7 +157,7 @@ export function fuzzRequests(seed: number, count: number): FuzzRequest[] {
     }
     if (roll <= 5) {
       const body = validBody();
-      for (let i = 0, n = 1 + int(3); i < n; i++) body[pick(['positive', 'negative', 'text', 'k', 'offset', 'published_from', 'published_to', 'min_upvotes', 'has_code', 'extra'])] = jsonValue();
+      for (let i = 0, n = 1 + int(3); i < n; i++) body[pick(['positive', 'negative', 'text', 'k', 'offset', 'published_from', 'published_to', 'min_upvotes', 'has_code', 'category', 'extra'])] = jsonValue();
       let text = JSON.stringify(body);
       if (chance(0.3)) text = text.replace('{', '{"__proto__": {"k": 1, "positive": 5}, ');
       return { method: 'POST', path: '/recommend', headers: json, body: text, valid: false };

@@ -34,7 +34,10 @@ describe('GET /search', () => {
     const scores = body.results.map((r: Result) => r.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect(Object.keys(body.results[0]).sort()).toEqual(
-      ['abstract', 'authors_count', 'github_url', 'highlights', 'id', 'project_url', 'published', 'ranks', 'score', 'scores', 'title', 'upvotes'].sort(),
+      [
+        'abstract', 'authors', 'authors_count', 'categories', 'doi', 'github_url', 'highlights', 'id', 'project_url', 'published', 'ranks',
+        'score', 'scores', 'title', 'updated', 'upvotes', 'url',
+      ].sort(),
     );
     expect(body).toMatchObject({ mode: 'hybrid', degraded: false, offset: 0, k: 5, total: 68 });
   });

@@ -87,11 +87,22 @@ describe('GET /openapi.json', () => {
   it('documents the search parameters, modes and filters', () => {
     const search = spec.paths['/search']!.get;
     const names = search.parameters.map((p: { name: string }) => p.name);
-    expect(names).toEqual(expect.arrayContaining(['q', 'k', 'offset', 'mode', 'published_from', 'published_to', 'min_upvotes', 'has_code']));
+    expect(names).toEqual(expect.arrayContaining(['q', 'k', 'offset', 'mode', 'published_from', 'published_to', 'min_upvotes', 'has_code', 'category']));
     const q = search.parameters.find((p: { name: string }) => p.name === 'q');
     expect(q).toMatchObject({ in: 'query', required: true });
     const mode = search.parameters.find((p: { name: string }) => p.name === 'mode');
     expect(mode.schema.enum).toEqual(['hybrid', 'semantic', 'keyword']);
+    const category = search.parameters.find((p: { name: string }) => p.name === 'category');
+    expect(category).toMatchObject({ in: 'query', required: false, schema: { type: 'string', pattern: expect.stringContaining('{1,64}') } });
+    for (const path of ['/papers/{id}/similar']) {
+      expect(spec.paths[path]!.get.parameters.map((p: { name: string }) => p.name), path).toContain('category');
+    }
+  });
+
+  it('documents the paper fields of results and papers', () => {
+    const fields = ['authors', 'authors_count', 'categories', 'url', 'doi', 'updated'];
+    expect(Object.keys(spec.components!.schemas.SearchResult.properties)).toEqual(expect.arrayContaining(fields));
+    expect(Object.keys(spec.components!.schemas.Paper.properties)).toEqual(expect.arrayContaining(fields));
   });
 });
 

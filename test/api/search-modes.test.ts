@@ -155,7 +155,7 @@ describe('highlights', () => {
       [
         {
           id: 'xss-paper', title: '<script>alert(1)</script> Diffusion & "quotes"', abstract: 'A <b>bold</b> claim about diffusion <img src=x onerror=alert(2)>.',
-          authors: null, authors_count: null, published: null, upvotes: null, url: null, github_url: null, project_url: null, extra: {},
+          authors: null, authors_count: null, published: null, updated: null, categories: null, doi: null, upvotes: null, url: null, github_url: null, project_url: null, extra: {},
         },
       ],
       sample.store,

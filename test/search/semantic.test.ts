@@ -15,7 +15,9 @@ const randomVector = () => Float32Array.from({ length: DIMS }, random);
 const record = (i: number): PaperRecord => ({
   id: `p${i}`, title: `Paper ${i}`, abstract: `Abstract of paper ${i}`, authors: null, authors_count: null,
   // 3% of papers are from 2020, the rest from 2023; every other paper has code.
-  published: i % 33 === 0 ? '2020-06-01' : '2023-06-01',
+  published: i % 33 === 0 ? '2020-06-01' : '2023-06-01', updated: null, doi: null,
+  // The 2020 papers are hep-ph (3%), the rest cs: a third cs.LG + stat.ML, two thirds cs.CV.
+  categories: i % 33 === 0 ? ['hep-ph'] : i % 3 === 0 ? ['cs.LG', 'stat.ML'] : ['cs.CV'],
   upvotes: i % 10, url: null, github_url: i % 2 === 0 ? `https://github.com/x/p${i}` : null, project_url: null, extra: {},
 });
 
@@ -33,12 +35,20 @@ afterAll(() => {
 
 const rare = { publishedTo: '2021-01-01' }; // passes 91 of 3000 (3%)
 const half = { hasCode: true };
+const rareCategory = { category: 'hep-ph' }; // 91 of 3000
+const wideCategory = { category: 'cs.*' }; // 2909 of 3000
+const combined = { category: 'stat.ML', hasCode: true }; // 909 stat.ML, half of them with code
 
 describe('semanticCandidates with filters', () => {
   it.each([
     ['exact scan of a small passing set', rare, 5000],
     ['HNSW over-fetch when few percent pass', rare, 10],
     ['HNSW over-fetch when half pass', half, 10],
+    ['category, exact scan', rareCategory, 5000],
+    ['category, HNSW over-fetch when few percent pass', rareCategory, 10],
+    ['category prefix, HNSW over-fetch when most pass', wideCategory, 10],
+    ['category prefix, exact scan', wideCategory, 5000],
+    ['category and code together', combined, 10],
   ])('%s returns exactly k passing papers, equal to an exact scan', (_name, filter, exactScanMax) => {
     const query = randomVector();
     const found = semanticCandidates(store, query, 20, filter, exactScanMax);
@@ -57,5 +67,14 @@ describe('semanticCandidates with filters', () => {
 
   it('returns nothing when nothing passes', () => {
     expect(semanticCandidates(store, randomVector(), 10, { publishedFrom: '2030-01-01' })).toEqual([]);
+    expect(semanticCandidates(store, randomVector(), 10, { category: 'math.*' })).toEqual([]);
+    expect(semanticCandidates(store, randomVector(), 10, { category: 'cs' })).toEqual([]);
+  });
+
+  it('counts the papers a category passes', () => {
+    expect(store.countWithVectors(rareCategory)).toBe(91);
+    expect(store.countWithVectors(wideCategory)).toBe(2909);
+    expect(store.countWithVectors({ category: 'CS.lg' })).toBe(909);
+    expect(semanticCandidates(store, randomVector(), 200, rareCategory, 10)).toHaveLength(91);
   });
 });

@@ -6,7 +6,7 @@ import type { PaperRecord } from '../../src/sources/record.ts';
 import { HNSW, tempDir } from '../support/fixtures.ts';
 
 const record = (id: string, title: string, abstract: string): PaperRecord => ({
-  id, title, abstract, authors: null, authors_count: null, published: null, upvotes: null, url: null, github_url: null, project_url: null, extra: {},
+  id, title, abstract, authors: null, authors_count: null, published: null, updated: null, categories: null, doi: null, upvotes: null, url: null, github_url: null, project_url: null, extra: {},
 });
 const write = (store: PaperStore, r: PaperRecord) => store.write([{ record: r, hashes: { content: r.abstract, record: r.title + r.abstract }, vector: null }]);
 const found = (store: PaperStore, term: string) => store.papersByLabels(store.fulltext.search([term], undefined, 10).map(([l]) => l));

@@ -12,7 +12,7 @@ import { HNSW, tempDir } from '../support/fixtures.ts';
 const spec: IndexSpec = { model: 'm', dtype: 'q8', pooling: 'mean', normalize: true, queryPrefix: '', passagePrefix: '', dims: 8 };
 
 const record = (id: string): PaperRecord => ({
-  id, title: `Title ${id}`, abstract: `Abstract ${id}`, authors: null, authors_count: null, published: null,
+  id, title: `Title ${id}`, abstract: `Abstract ${id}`, authors: null, authors_count: null, published: null, updated: null, categories: null, doi: null,
   upvotes: null, url: null, github_url: null, project_url: null, extra: {},
 });
 

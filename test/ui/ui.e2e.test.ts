@@ -231,6 +231,52 @@ describe('web UI', () => {
     await page.close();
   });
 
+  it('filters by a typed or clicked category, shows authors and categories, and asks for papers similar to an id with a slash', async () => {
+    const page = await openPage();
+    const requests: URL[] = [];
+    const result = {
+      id: 'hep-ph/0307015', title: 'Quark diffusion on the lattice', score: 0.5, abstract: 'Heavy quarks.', published: '2003-07-01', upvotes: null,
+      authors: ['Ada One', 'Bo Two', 'Cy Three', 'Di Four'], authors_count: 12, categories: ['hep-ph', 'hep-lat'],
+      url: 'https://arxiv.org/abs/hep-ph/0307015', doi: '10.1103/PhysRevD.68.094001', github_url: null, project_url: null,
+    };
+    await page.route(/\/(search\?|papers\/)/, (route) => {
+      requests.push(new URL(route.request().url()));
+      return route.fulfill({ contentType: 'application/json', body: JSON.stringify({ query: 'quark', results: [result], total: 1, took_ms: 1 }) });
+    });
+    const category = page.getByLabel('Category');
+    await category.fill('hep-*');
+    await page.getByRole('searchbox', { name: 'Search papers' }).fill('quark');
+    await page.keyboard.press('Enter');
+    await countOf(page.locator('#results article')).toBe(1);
+    expect(params(page).get('category')).toBe('hep-*');
+    expect(requests.at(-1)!.searchParams.get('category')).toBe('hep-*');
+
+    const article = page.locator('#results article').first();
+    await textOf(article.locator('.meta')).toContain('Ada One, Bo Two, Cy Three + 9 more');
+    expect(await article.getByRole('link', { name: 'Paper' }).getAttribute('href')).toBe(result.url);
+    expect(await article.getByRole('link', { name: 'DOI' }).getAttribute('href')).toBe('https://doi.org/10.1103/PhysRevD.68.094001');
+    expect(await article.getByRole('list', { name: 'Categories' }).innerText()).toMatch(/hep-ph\s+hep-lat/);
+    await page.screenshot({ path: screenshotPath('ui-categories.png'), fullPage: false });
+
+    // A category of a result narrows the search to it.
+    await article.getByRole('button', { name: 'hep-lat' }).click();
+    await expect.poll(() => params(page).get('category'), POLL).toBe('hep-lat');
+    await valueOf(category).toBe('hep-lat');
+    await expect.poll(() => requests.at(-1)!.searchParams.get('category'), POLL).toBe('hep-lat');
+
+    // A value the API would reject is not sent: the field keeps it, marked invalid.
+    await category.fill('cs.LG!');
+    await category.press('Enter');
+    await expect.poll(() => params(page).has('category'), POLL).toBe(false);
+    expect(requests.at(-1)!.searchParams.has('category')).toBe(false);
+    expect(await category.evaluate((input: HTMLInputElement) => input.validity.valid)).toBe(false);
+
+    await page.locator('#results article').first().getByRole('button', { name: 'Similar papers' }).click();
+    await expect.poll(() => requests.some((url) => url.pathname.endsWith('/papers/hep-ph%2F0307015/similar')), POLL).toBe(true);
+    expect(params(page).get('similar')).toBe('hep-ph/0307015');
+    await page.close();
+  });
+
   it('passes the axe-core WCAG 2.1 A/AA checks (labels, contrast, landmarks) on the start page, results and similar papers, light and dark', async () => {
     const page = await openPage();
     const audit = async () => {
