@@ -7,7 +7,7 @@ import { normalizeSpace } from '../fields.ts';
 import { decodeLatex } from '../latex.ts';
 import type { SourceEntry } from '../record.ts';
 import { arxivEntry, type ArxivFields } from './arxiv-atom.ts';
-import { splitAuthors } from './arxiv-snapshot.ts';
+import { splitAuthors } from './arxiv-authors.ts';
 import { captureXml, childNamed, childrenNamed, childText, wholeNumber, type XmlElement } from './xml-stream.ts';
 
 export const OAI_NS = 'http://www.openarchives.org/OAI/2.0/';

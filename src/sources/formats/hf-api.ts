@@ -11,7 +11,7 @@ import { arxivId, arxivUrl } from '../arxiv-id.ts';
 import type { RecordFields } from '../build-record.ts';
 import { FieldReader, isRecord } from '../fields.ts';
 import type { FieldProblem, MappedRecord } from '../record.ts';
-import { built, notAnObject, objectNames, putText, requiredTextHinted } from './arxiv-snapshot.ts';
+import { built, notAnObject, objectNames, putText, requiredTextHinted } from './mapping.ts';
 
 /** A daily/search item (`paper` object with HF's keys) or a bare paper object from `/api/papers/<id>`. */
 export function looksLikeHfApi(value: unknown): boolean {

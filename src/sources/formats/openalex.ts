@@ -15,7 +15,7 @@ import { arxivId, arxivUrl } from '../arxiv-id.ts';
 import type { RecordFields } from '../build-record.ts';
 import { FieldReader, got, isRecord, normalizeSpace } from '../fields.ts';
 import type { FieldProblem, MappedRecord } from '../record.ts';
-import { built, notAnObject, objectNames, putText, requiredTextHinted } from './arxiv-snapshot.ts';
+import { built, notAnObject, objectNames, putText, requiredTextHinted } from './mapping.ts';
 
 /** A work: the inverted-index abstract or authorships only OpenAlex has, or an OpenAlex W id. */
 export function looksLikeOpenAlex(value: unknown): boolean {

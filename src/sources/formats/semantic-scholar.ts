@@ -20,7 +20,7 @@ import { arxivId, arxivUrl } from '../arxiv-id.ts';
 import type { RecordFields } from '../build-record.ts';
 import { FieldReader, got, isRecord, normalizeSpace } from '../fields.ts';
 import type { FieldProblem, MappedRecord } from '../record.ts';
-import { built, notAnObject, objectNames, putText, requiredTextHinted } from './arxiv-snapshot.ts';
+import { built, notAnObject, objectNames, putText, requiredTextHinted } from './mapping.ts';
 
 /** A Graph API paper (`paperId`) or a bulk dataset record (`corpusid`). */
 export function looksLikeSemanticScholar(value: unknown): boolean {

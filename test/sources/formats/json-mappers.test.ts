@@ -2,7 +2,8 @@
 // real samples in ../shared/formats, used as they are, plus the edge cases each format has.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { looksLikeArxivSnapshot, mapArxivSnapshot, splitAuthors } from '../../../src/sources/formats/arxiv-snapshot.ts';
+import { splitAuthors } from '../../../src/sources/formats/arxiv-authors.ts';
+import { looksLikeArxivSnapshot, mapArxivSnapshot } from '../../../src/sources/formats/arxiv-snapshot.ts';
 import { looksLikeHfApi, mapHfApi } from '../../../src/sources/formats/hf-api.ts';
 import { invertedAbstract, looksLikeOpenAlex, mapOpenAlex } from '../../../src/sources/formats/openalex.ts';
 import { looksLikeSemanticScholar, mapSemanticScholar } from '../../../src/sources/formats/semantic-scholar.ts';
