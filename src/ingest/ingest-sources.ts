@@ -4,10 +4,11 @@
 import { statSync } from 'node:fs';
 import type { Embedder } from '../embed/embedder.ts';
 import { AppError } from '../errors.ts';
-import { openSource, STDIN, type OpenedSource } from '../sources/index.ts';
-import type { PaperRecord, ReadOptions } from '../sources/record.ts';
+import { STDIN } from '../sources/index.ts';
+import type { ReadOptions } from '../sources/record.ts';
 import type { PaperStore } from '../store/paper-store.ts';
-import { chunked, ingestRecords, type IngestCounts } from './ingest.ts';
+import { ingestHashed, type HashedRecord, type IngestCounts } from './ingest.ts';
+import { readOnThread } from './read-thread.ts';
 import { fmt, SkipReport } from './skip-report.ts';
 
 export interface IngestSourcesOptions extends ReadOptions {
@@ -42,9 +43,6 @@ export interface IngestSummary extends IngestCounts {
   deleted: number;
 }
 
-// Ids are checked for duplicates this many records at a time (one small transaction each).
-const MARK_BATCH = 512;
-
 /** Sum of the input sizes, or undefined when one of them (stdin, a pipe) has no known size. */
 function totalSize(paths: readonly string[]): number | undefined {
   let total = 0;
@@ -74,49 +72,50 @@ export async function ingestSources(
   const report = new SkipReport(options.reportFile);
   const totalBytes = totalSize(paths);
   let finishedBytes = 0;
-  let current: OpenedSource | undefined;
+  let currentBytes = 0;
   let read = 0;
+  let readInFile = 0;
   let embedded = 0;
-  const progress = () =>
-    hooks.onProgress?.({ bytesRead: finishedBytes + (current?.input.bytesRead() ?? 0), totalBytes, records: read, embedded });
+  const progress = () => hooks.onProgress?.({ bytesRead: finishedBytes + currentBytes, totalBytes, records: read, embedded });
 
-  async function* records(): AsyncGenerator<PaperRecord> {
-    for (const path of paths) {
-      const source = await openSource(path, options, options.stdin);
-      current = source;
-      const file = source.input.name;
-      const before = read;
-      for await (const batch of chunked(source.entries, MARK_BATCH)) {
-        const kept = batch.flatMap((entry) => (entry.ok ? [entry] : []));
-        const firstSeen = run.mark(kept.map((entry) => ({ id: entry.record.id, file, line: entry.line })));
-        const duplicateOf = new Map(kept.map((entry, i) => [entry, firstSeen[i]]));
-        for (const entry of batch) {
-          read++;
-          if (!entry.ok) {
-            report.skip(file, entry.line, entry.problems, entry.raw);
-            continue;
-          }
-          const first = duplicateOf.get(entry);
-          if (first) {
-            const where = first.file === file ? `line ${first.line}` : `${first.file}, line ${first.line}`;
-            report.skip(file, entry.line, [{ field: 'id', reason: `duplicate id "${entry.record.id}" (first seen at ${where}); kept the first` }]);
-            continue;
-          }
-          if (entry.warnings.length > 0) report.warn(file, entry.line, entry.warnings);
-          yield entry.record;
-        }
-        progress();
+  async function* records(): AsyncGenerator<HashedRecord> {
+    for await (const message of readOnThread(paths, options, options.stdin)) {
+      const { file } = message;
+      if (message.type === 'end') {
+        log(`read ${file}: ${fmt(readInFile)} record(s) as ${message.format}`);
+        for (const note of message.notes) log(`note: ${note}`);
+        finishedBytes += message.bytesRead;
+        currentBytes = 0;
+        readInFile = 0;
+        continue;
       }
-      log(`read ${file}: ${fmt(read - before)} record(s) as ${source.format()}`);
-      for (const note of source.notes) log(`note: ${note}`);
-      finishedBytes += source.input.bytesRead();
-      current = undefined;
+      currentBytes = message.bytesRead;
+      const kept = message.items.flatMap((item) => (item.ok ? [item] : []));
+      const firstSeen = run.mark(kept.map((item) => ({ id: item.record.id, file, line: item.line })));
+      const duplicateOf = new Map(kept.map((item, i) => [item, firstSeen[i]]));
+      for (const item of message.items) {
+        read++;
+        readInFile++;
+        if (!item.ok) {
+          report.skip(file, item.line, item.problems, item.raw);
+          continue;
+        }
+        const first = duplicateOf.get(item);
+        if (first) {
+          const where = first.file === file ? `line ${first.line}` : `${first.file}, line ${first.line}`;
+          report.skip(file, item.line, [{ field: 'id', reason: `duplicate id "${item.record.id}" (first seen at ${where}); kept the first` }]);
+          continue;
+        }
+        if (item.warnings.length > 0) report.warn(file, item.line, item.warnings);
+        yield { record: item.record, hashes: item.hashes };
+      }
+      progress();
     }
   }
 
   try {
     if (!embedder) log('no embedding model: storing papers for keyword search, vectors pending until an ingest with the model');
-    const counts = await ingestRecords(records(), store, embedder, {
+    const counts = await ingestHashed(records(), store, embedder, {
       chunkSize: options.chunkSize,
       onProgress: (p) => {
         embedded = p.embedded;

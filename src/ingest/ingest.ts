@@ -5,8 +5,18 @@
 // finished chunk, and memory is bounded by the chunk size whatever the size of the input.
 import type { Embedder } from '../embed/embedder.ts';
 import type { PaperStore, PaperWrite } from '../store/paper-store.ts';
+import type { PaperHashes } from '../store/papers.ts';
 import type { PaperRecord } from '../sources/record.ts';
+import { chunked } from './chunked.ts';
 import { embeddingText, paperHashes } from './paper-text.ts';
+
+export { chunked };
+
+/** A record with its hashes (computed where the record was read: see ./read-thread.ts). */
+export interface HashedRecord {
+  record: PaperRecord;
+  hashes: PaperHashes;
+}
 
 export interface IngestCounts {
   added: number;
@@ -35,21 +45,21 @@ export const DEFAULT_CHUNK_SIZE = 256;
 /** Without a model a chunk costs little more than its SQLite writes, so larger transactions pay off. */
 const KEYWORD_ONLY_CHUNK_SIZE = 2048;
 
-/** Groups a stream into arrays of at most `size`, without reading ahead of the consumer. */
-export async function* chunked<T>(items: Iterable<T> | AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
-  let chunk: T[] = [];
-  for await (const item of items) {
-    chunk.push(item);
-    if (chunk.length >= size) {
-      yield chunk;
-      chunk = [];
-    }
-  }
-  if (chunk.length > 0) yield chunk;
-}
-
 export async function ingestRecords(
   records: Iterable<PaperRecord> | AsyncIterable<PaperRecord>,
+  store: PaperStore,
+  embedder: Embedder | undefined,
+  options: IngestOptions = {},
+): Promise<IngestCounts> {
+  return ingestHashed(withHashes(records), store, embedder, options);
+}
+
+async function* withHashes(records: Iterable<PaperRecord> | AsyncIterable<PaperRecord>): AsyncGenerator<HashedRecord> {
+  for await (const record of records) yield { record, hashes: paperHashes(record) };
+}
+
+export async function ingestHashed(
+  records: AsyncIterable<HashedRecord>,
   store: PaperStore,
   embedder: Embedder | undefined,
   options: IngestOptions = {},
@@ -80,11 +90,10 @@ export async function ingestRecords(
 }
 
 /** Splits a chunk into metadata-only updates and papers whose text (so vector) is new or changed. */
-function classify(chunk: readonly PaperRecord[], store: PaperStore, counts: IngestCounts): { metadataOnly: PaperWrite[]; textChanged: PaperWrite[] } {
+function classify(chunk: readonly HashedRecord[], store: PaperStore, counts: IngestCounts): { metadataOnly: PaperWrite[]; textChanged: PaperWrite[] } {
   const metadataOnly: PaperWrite[] = [];
   const textChanged: PaperWrite[] = [];
-  for (const record of chunk) {
-    const hashes = paperHashes(record);
+  for (const { record, hashes } of chunk) {
     const state = store.state(record.id);
     if (!state) counts.added++;
     else if (state.recordHash === hashes.record) {
