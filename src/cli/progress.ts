@@ -1,7 +1,8 @@
 // Progress of a streamed ingest: bytes read of the total (the record count of an input is unknown
 // until it has been read), records and their rate, vectors embedded, and an ETA from the bytes.
-// A live line on a terminal (cli-progress), a line every few seconds otherwise (CI logs, pipes).
-import cliProgress from 'cli-progress';
+// A live line on a terminal, a line every few seconds otherwise (CI logs, pipes). Both redraw from
+// update() itself, never from a timer: the ingest loop runs from microtask to microtask while the
+// reading thread keeps up, so a timer-driven bar would only draw once the run is over.
 import type { SourceProgress } from '../ingest/ingest-sources.ts';
 import { fmt } from '../ingest/skip-report.ts';
 
@@ -13,6 +14,7 @@ export interface SourceProgressReporter {
 }
 
 const LOG_INTERVAL_MS = 5000;
+const TTY_REDRAW_MS = 200;
 
 const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
 
@@ -43,16 +45,24 @@ export function createSourceProgress(stream: NodeJS.WriteStream = process.stderr
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   if (stream.isTTY) {
-    const bars = new cliProgress.MultiBar({ stream, format: '{text}', hideCursor: true, clearOnComplete: false });
-    let bar: cliProgress.SingleBar | undefined;
+    let line = '';
+    let drawn = Number.NEGATIVE_INFINITY;
+    const draw = () => stream.write(`\r\x1b[2K${line}`);
     return {
       update(p) {
-        const text = describeProgress(p, seconds());
-        if (bar) bar.update(0, { text });
-        else bar = bars.create(1, 0, { text });
+        line = describeProgress(p, seconds());
+        if (performance.now() - drawn < TTY_REDRAW_MS) return;
+        drawn = performance.now();
+        draw();
       },
-      log: (line) => (bar ? bars.log(`${line}\n`) : stream.write(`${line}\n`)),
-      finish: () => bars.stop(),
+      log(text) {
+        stream.write(`\r\x1b[2K${text}\n`);
+        if (line !== '') draw();
+      },
+      finish() {
+        if (line !== '') stream.write(`\r\x1b[2K${line}\n`);
+        line = '';
+      },
     };
   }
   // The first update prints at once (the run has visibly started), then one line per interval.
