@@ -42,6 +42,16 @@ function isCalendarDate(text: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month && date.getUTCDate() === day;
 }
 
+// The date is kept as written (first 10 characters), not shifted to UTC: a paper dated
+// 2024-11-25 in its own time zone is listed on that day.
+const isoDate = () =>
+  z
+    .string({ error: (issue) => `must be a date string like 2024-11-25, ${got(issue.input)}` })
+    .trim()
+    .refine(isCalendarDate, { error: (issue) => `must be a date like 2024-11-25 or an ISO datetime, ${got(issue.input)}` })
+    .transform((s) => s.slice(0, 10))
+    .nullish();
+
 export const jsonRecordSchema = z.object(
   {
     // Many datasets number their records; a numeric id is stringified rather than rejected.
@@ -67,20 +77,8 @@ export const jsonRecordSchema = z.object(
       .nullish(),
     // Accepted so records exported by this tool (count only) read back without loss.
     authors_count: count('an author count').nullish(),
-    // The date is kept as written (first 10 characters), not shifted to UTC: a paper dated
-    // 2024-11-25 in its own time zone is listed on that day.
-    published: z
-      .string({ error: (issue) => `must be a date string like 2024-11-25, ${got(issue.input)}` })
-      .trim()
-      .refine(isCalendarDate, { error: (issue) => `must be a date like 2024-11-25 or an ISO datetime, ${got(issue.input)}` })
-      .transform((s) => s.slice(0, 10))
-      .nullish(),
-    updated: z
-      .string({ error: (issue) => `must be a date string like 2024-11-25, ${got(issue.input)}` })
-      .trim()
-      .refine(isCalendarDate, { error: (issue) => `must be a date like 2024-11-25 or an ISO datetime, ${got(issue.input)}` })
-      .transform((s) => s.slice(0, 10))
-      .nullish(),
+    published: isoDate(),
+    updated: isoDate(),
     // A list, or one string separated by spaces (arXiv) or commas/semicolons.
     categories: z
       .union([z.array(requiredText('a category')), z.string().transform((s) => s.split(/[\s,;]+/).filter((c) => c !== ''))], {
