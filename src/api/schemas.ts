@@ -3,13 +3,15 @@
 import { z } from '@hono/zod-openapi';
 import { SEARCH_MODES } from '../search/types.ts';
 import { CATEGORY_PATTERN, CATEGORY_RULE } from '../store/category.ts';
+import { RECORD_LIMITS } from '../sources/limits.ts';
 
 export const MAX_K = 100;
 export const DEFAULT_K = 10;
 export const MAX_OFFSET = 1000;
 export const MAX_QUERY_CHARS = 1000;
 export const MAX_IDS = 100;
-export const MAX_ID_CHARS = 500;
+/** Ids longer than ingest accepts cannot exist; the two limits are one. */
+export const MAX_ID_CHARS = RECORD_LIMITS.idChars;
 /** Author names a search result carries; GET /papers/{id} has them all. */
 export const MAX_RESULT_AUTHORS = 10;
 

@@ -97,7 +97,7 @@ export async function ingestSources(
         read++;
         readInFile++;
         if (!item.ok) {
-          report.skip(file, item.line, item.problems, item.raw);
+          report.skip(file, item.line, item.problems, item.rawJson);
           continue;
         }
         const first = duplicateOf.get(item);

@@ -7,8 +7,14 @@ import { AppError, type ErrorCode } from '../errors.ts';
 import type { ReadOptions, SourceEntry } from '../sources/record.ts';
 import type { PaperHashes } from '../store/papers.ts';
 
-/** A source entry; kept records come with their hashes, computed on the reading thread. */
-export type ReadItem = (SourceEntry & { ok: false }) | (SourceEntry & { ok: true; hashes: PaperHashes });
+/**
+ * A source entry; kept records come with their hashes, computed on the reading thread, and a
+ * skipped record's raw value as JSON text for the report (only when small and shallow enough to
+ * copy across threads and write out: see boundedJson).
+ */
+export type ReadItem =
+  | (Omit<SourceEntry & { ok: false }, 'raw'> & { rawJson: string | undefined })
+  | (SourceEntry & { ok: true; hashes: PaperHashes });
 
 export type ReadMessage =
   | { type: 'batch'; file: string; items: ReadItem[]; bytesRead: number }

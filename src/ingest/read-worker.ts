@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isAppError, messageOf } from '../errors.ts';
 import { openSource } from '../sources/index.ts';
+import { boundedJson } from '../sources/limits.ts';
 import { chunked } from './chunked.ts';
 import { paperHashes } from './paper-text.ts';
 import type { ReadJob, ReadMessage, ReadItem } from './read-thread.ts';
@@ -32,7 +33,12 @@ try {
     const source = await openSource(path, job.options);
     const file = source.input.name;
     for await (const batch of chunked(source.entries, job.batchSize)) {
-      const items = batch.map((entry): ReadItem => (entry.ok ? { ...entry, hashes: paperHashes(entry.record) } : entry));
+      const items = batch.map(
+        (entry): ReadItem =>
+          entry.ok
+            ? { ...entry, hashes: paperHashes(entry.record) }
+            : { ok: false, line: entry.line, problems: entry.problems, rawJson: boundedJson(entry.raw) },
+      );
       await send({ type: 'batch', file, items, bytesRead: source.input.bytesRead() });
     }
     post({ type: 'end', file, format: source.format(), notes: source.notes, bytesRead: source.input.bytesRead() });

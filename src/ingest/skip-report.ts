@@ -78,14 +78,16 @@ export class SkipReport {
     return this.warnings.total;
   }
 
-  skip(file: string, line: number, problems: readonly FieldProblem[], raw?: unknown): void {
+  /** `rawJson`: the record as the source had it, as JSON text (absent when too large to repeat). */
+  skip(file: string, line: number, problems: readonly FieldProblem[], rawJson?: string): void {
     this.skips.add(problems, `${file}:${line}`);
-    this.write({ kind: 'skipped', file, line, problems, ...(raw === undefined ? {} : { record: raw }) });
+    const entry = JSON.stringify({ kind: 'skipped', file, line, problems });
+    this.writeLine(rawJson === undefined ? entry : `${entry.slice(0, -1)},"record":${rawJson}}`);
   }
 
   warn(file: string, line: number, warnings: readonly FieldProblem[]): void {
     this.warnings.add(warnings, `${file}:${line}`);
-    this.write({ kind: 'field dropped', file, line, problems: warnings });
+    this.writeLine(JSON.stringify({ kind: 'field dropped', file, line, problems: warnings }));
   }
 
   /** The summary lines: skipped records, then records kept with a field dropped. */
@@ -102,7 +104,7 @@ export class SkipReport {
     this.fd = undefined;
   }
 
-  private write(entry: object): void {
-    if (this.fd !== undefined) writeSync(this.fd, `${JSON.stringify(entry)}\n`);
+  private writeLine(json: string): void {
+    if (this.fd !== undefined) writeSync(this.fd, `${json}\n`);
   }
 }

@@ -155,6 +155,12 @@ function withHint(problem: FieldProblem, value: Record<string, unknown>): FieldP
  * dropped with a warning and the record kept.
  */
 export function parseJsonRecord(value: unknown): JsonRecordResult {
+  // JSON readers round integers past 2^53: 12345678901234567891 would be stored as …7000, a
+  // different paper's id. Skipped, never rounded.
+  if (isRecord(value) && typeof value.id === 'number' && Number.isInteger(value.id) && !Number.isSafeInteger(value.id)) {
+    const reason = `is a number beyond ${Number.MAX_SAFE_INTEGER}, which JSON readers round (read as ${value.id}); write the id as a string`;
+    return { ok: false, problems: [{ field: 'id', reason }], raw: value };
+  }
   const parsed = jsonRecordSchema.safeParse(value);
   if (!parsed.success) {
     const problems = flatten(parsed.error.issues);
@@ -197,6 +203,6 @@ export function parseJsonRecord(value: unknown): JsonRecordResult {
     extra,
   });
   return built.ok
-    ? { ok: true, record: built.record, warnings }
+    ? { ok: true, record: built.record, warnings: [...warnings, ...built.warnings] }
     : { ok: false, problems: [{ field: built.field, reason: built.reason }], raw: value };
 }

@@ -4,16 +4,23 @@
 // the largest record, never the file.
 import { Tokenizer, TokenParser, TokenType, type ParsedTokenInfo } from '@streamparser/json';
 import { messageOf } from '../errors.ts';
+import { RECORD_LIMITS } from './limits.ts';
 
 export type JsonItem =
   | { line: number; value: unknown }
   /** Not JSON: the line (JSON Lines) or the rest of the document (a document cannot resynchronise). */
-  | { line: number; invalid: string; field: '(line)' | '(file)' };
+  | { line: number; invalid: string; field: '(line)' | '(file)' | '(record)' };
 
-/** One JSON value per line; blank lines are skipped, a line that is not JSON is reported and skipped. */
-export async function* jsonLines(text: AsyncIterable<string>): AsyncGenerator<JsonItem> {
+/**
+ * One JSON value per line; blank lines are skipped, a line that is not JSON is reported and skipped.
+ * A line over `maxLineChars` is reported and skipped without being held whole: only the part
+ * before the limit is ever buffered.
+ */
+export async function* jsonLines(text: AsyncIterable<string>, maxLineChars: number = RECORD_LIMITS.recordBytes): AsyncGenerator<JsonItem> {
   let pending = '';
   let line = 0;
+  /** Characters of the current line dropped so far because it is over the limit (0: not over). */
+  let dropped = 0;
   const parseLine = (raw: string): JsonItem | undefined => {
     line++;
     const body = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
@@ -24,20 +31,45 @@ export async function* jsonLines(text: AsyncIterable<string>): AsyncGenerator<Js
       return { line, invalid: `not valid JSON: ${messageOf(error)}`, field: '(line)' };
     }
   };
+  const overLimit = (length: number): JsonItem => {
+    line++;
+    const size = `${(length / 2 ** 20).toFixed(1)} MB`;
+    return { line, invalid: `the line is ${size}, over the ${maxLineChars / 2 ** 20} MB a record may have; skipped`, field: '(line)' };
+  };
   for await (const chunk of text) {
-    pending += chunk;
-    let start = 0;
     const items: JsonItem[] = [];
-    for (let end = pending.indexOf('\n'); end !== -1; end = pending.indexOf('\n', start)) {
-      const item = parseLine(pending.slice(start, end));
+    let start = 0;
+    let end = chunk.indexOf('\n');
+    if (dropped > 0) {
+      // Still inside an over-long line: skip to its end.
+      if (end === -1) {
+        dropped += chunk.length;
+        continue;
+      }
+      items.push(overLimit(dropped + end));
+      dropped = 0;
+      start = end + 1;
+      end = chunk.indexOf('\n', start);
+    }
+    pending += start === 0 ? chunk : chunk.slice(start);
+    start = 0;
+    for (end = pending.indexOf('\n'); end !== -1; end = pending.indexOf('\n', start)) {
+      const item = end - start > maxLineChars ? overLimit(end - start) : parseLine(pending.slice(start, end));
       if (item) items.push(item);
       start = end + 1;
     }
     pending = pending.slice(start);
+    if (pending.length > maxLineChars) {
+      dropped = pending.length;
+      pending = '';
+    }
     yield* items;
   }
-  const last = parseLine(pending);
-  if (last) yield last;
+  if (dropped > 0) yield overLimit(dropped);
+  else {
+    const last = parseLine(pending);
+    if (last) yield last;
+  }
 }
 
 /** Keys under which list responses of the APIs we read keep their records (S2 search, OpenAlex lists). */
@@ -71,17 +103,28 @@ const isClosing = (token: TokenType) => token === TokenType.RIGHT_BRACE || token
 
 /** Builds one value from its tokens with the library's parser; a primitive needs no parser. */
 class ValueBuilder {
-  private readonly parser = new TokenParser({ paths: ['$'] });
+  private parser: TokenParser | undefined;
   value: unknown;
+  /** Set once the value grew past the size limit: its tokens are dropped from then on. */
+  oversized = false;
 
-  constructor(readonly line: number) {
-    this.parser.onValue = ({ value }) => {
+  constructor(
+    readonly line: number,
+    readonly offset: number,
+  ) {
+    const parser = new TokenParser({ paths: ['$'] });
+    parser.onValue = ({ value }) => {
       this.value = value;
     };
+    this.parser = parser;
   }
 
   write(token: ParsedTokenInfo): void {
-    this.parser.write(token);
+    if (token.offset - this.offset > RECORD_LIMITS.recordBytes) {
+      this.oversized = true;
+      this.parser = undefined;
+    }
+    this.parser?.write(token);
   }
 }
 
@@ -138,7 +181,7 @@ class DocumentRouter {
     const line = this.lines.lineAt(info.offset);
     if (info.token === TokenType.LEFT_BRACKET) this.recordsDepth = 1;
     else if (info.token === TokenType.LEFT_BRACE) {
-      this.root = new ValueBuilder(line);
+      this.root = new ValueBuilder(line, info.offset);
       this.root.write(info);
       this.expectKey = true;
     } else throw new Error(`line ${line}: expected a JSON array or object of records, got a single ${TokenType[info.token]!.toLowerCase()}`);
@@ -162,7 +205,7 @@ class DocumentRouter {
       this.out.push({ line, value: info.value });
       return;
     }
-    this.element = new ValueBuilder(line);
+    this.element = new ValueBuilder(line, info.offset);
     this.element.write(info);
     this.depth++;
   }
@@ -172,7 +215,9 @@ class DocumentRouter {
     if (isOpening(info.token)) this.depth++;
     else if (isClosing(info.token)) this.depth--;
     if (this.depth === this.recordsDepth) {
-      this.out.push({ line: this.element!.line, value: this.element!.value });
+      const { line, value, oversized } = this.element!;
+      const limit = `${RECORD_LIMITS.recordBytes / 2 ** 20} MB`;
+      this.out.push(oversized ? { line, invalid: `the record is over the ${limit} a record may have; skipped`, field: '(record)' } : { line, value });
       this.element = undefined;
     }
   }

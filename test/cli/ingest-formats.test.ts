@@ -97,6 +97,36 @@ describe('ingest of real files', () => {
     expect(storedIds('mixed')).toEqual(['ok-1', 'ok-2']);
   });
 
+  it('bounded records: a 5,000-deep field, a 17 MB line and a 20-digit numeric id do not stop the ingest', async () => {
+    const file = path.join(dir.path, 'hostile.jsonl');
+    // Written as text: JSON.stringify itself cannot go 5,000 levels deep (which is what used to abort ingest).
+    const nested = `${'{"next":'.repeat(5000)}"bottom"${'}'.repeat(5000)}`;
+    writeFileSync(
+      file,
+      [
+        '{"id":"good-1","title":"Good one","abstract":"Kept."}',
+        `{"id":"deep-1","title":"Deep extra","abstract":"Kept without its nested field.","nested":${nested}}`,
+        JSON.stringify({ id: 'huge-1', title: 'Huge', abstract: 'x '.repeat(9 * 1024 * 1024) }),
+        '{"id":12345678901234567891,"title":"Big id","abstract":"Skipped, not rounded."}',
+        '{"id":"good-2","title":"Good two","abstract":"Kept too."}',
+      ].join('\n'),
+    );
+    const report = path.join(dir.path, 'hostile-report.jsonl');
+    const run = await runCli(['ingest', file, '--report', report], envFor('hostile'));
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('read 5, added 3, updated 0, unchanged 0, skipped 2');
+    expect(run.stderr).toMatch(/\(line\): the line is 18\.0 MB, over the 16 MB a record may have \(1; e\.g\. \S+:3\)/);
+    expect(run.stderr).toMatch(/id: is a number beyond 9007199254740991/);
+    expect(run.stderr).toMatch(/kept 1 with a field dropped: nested: is nested deeper than 16 levels \(1; e\.g\. \S+:2\)/);
+    expect(storedIds('hostile')).toEqual(['good-1', 'deep-1', 'good-2']);
+    const lines = readFileSync(report, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((l) => [l.kind, l.line, 'record' in l])).toEqual([
+      ['field dropped', 2, false],
+      ['skipped', 3, false],
+      ['skipped', 4, true],
+    ]);
+  });
+
   it('exits 1 when records were read but none could be ingested, and names the field the file does have', async () => {
     const file = path.join(dir.path, 'wrong-shape.jsonl');
     writeFileSync(file, ['{"name":"A","summary_text":"x"}', '{"title":"B","summary":"An abstract under another name."}'].join('\n'));

@@ -74,7 +74,7 @@ export function arxivEntry(line: number, fields: ArxivFields): SourceEntry {
     extra: compactExtra({ ...fields.extra, dois: dois.length > 1 ? dois : undefined }),
   });
   if (!built.ok) return { ok: false, line, problems: [{ field: built.field, reason: built.reason }], raw: fields };
-  return { ok: true, line, record: built.record, warnings: read.warnings };
+  return { ok: true, line, record: built.record, warnings: [...read.warnings, ...built.warnings] };
 }
 
 /** The feed-level OpenSearch numbers of an API response, for paging; null when absent. */

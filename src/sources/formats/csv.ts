@@ -389,7 +389,7 @@ function mapRow(cells: string[], plan: ColumnPlan): MappedRecord {
     extra: extraOf(cells, plan),
   });
   if (!built.ok) return { ok: false, problems: [{ field: built.field, reason: built.reason }], raw };
-  return { ok: true, record: built.record, warnings: reader.warnings };
+  return { ok: true, record: built.record, warnings: [...reader.warnings, ...built.warnings] };
 }
 
 /** The row as header → cell for the skip report; cells past the header are `column_N`. */

@@ -21,7 +21,7 @@ export function notAnObject(value: unknown, what: string): MappedRecord {
 export function built(fields: RecordFields, r: FieldReader, raw: unknown): MappedRecord {
   const result = buildRecord(fields);
   if (!result.ok) return { ok: false, problems: [{ field: result.field, reason: result.reason }], raw };
-  return { ok: true, record: result.record, warnings: r.warnings };
+  return { ok: true, record: result.record, warnings: [...r.warnings, ...result.warnings] };
 }
 
 const NON_SPACE = /\S/;
