@@ -9,7 +9,7 @@ import type { SearchHit, SearchMode } from './types.ts';
 export function hydrate(store: PaperStore, page: readonly FusedCandidate[], mode: SearchMode, terms: readonly string[]): SearchHit[] {
   const labels = page.map((candidate) => candidate.label);
   const papers = store.papersByLabels(labels);
-  const marked = store.fulltext.highlights(terms, labels);
+  const marked = store.fulltext.highlights(terms, papers);
   const hits: SearchHit[] = [];
   for (const { label, fused, semantic, keyword } of page) {
     const paper = papers.get(label);

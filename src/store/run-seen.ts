@@ -17,8 +17,9 @@ export class RunSeen {
   private readonly files: string[] = [];
 
   constructor(private readonly db: Db) {
-    // Changing temp_store drops existing temp tables; this is the connection's only one.
-    db.pragma('temp_store = MEMORY');
+    // Changing temp_store drops the connection's temp tables (run_seen is recreated below; search's
+    // page table too, which recreates itself): set it only when it is not MEMORY (2) already.
+    if (db.pragma('temp_store', { simple: true }) !== 2) db.pragma('temp_store = MEMORY');
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS run_seen (id TEXT PRIMARY KEY, file INTEGER NOT NULL, line INTEGER NOT NULL) WITHOUT ROWID`);
     db.exec('DELETE FROM temp.run_seen');
     this.statements = {

@@ -76,3 +76,34 @@ describe('FullTextIndex', () => {
     expect(store.fulltext.count(['yeast'], { minUpvotes: 1 })).toBe(0);
   });
 });
+
+describe('highlights on bounded text', () => {
+  // An index written before ingest bounded abstracts may hold a full text: FTS5's snippet() over it
+  // took 11 s for a three-word query at 1 MB (quadratic in the matches), blocking the server.
+  it('marks stemmed matches and stays fast on a 1 MB abstract', () => {
+    const words = ['diffusion', 'models', 'learning', 'of', 'the', 'latent', 'images'];
+    let text = '';
+    for (let i = 0; text.length < 1_000_000; i++) text += `${words[(i * 5) % words.length]} `;
+    write(store, record('long', 'Diffusion models for everything', text));
+    write(store, record('short', 'Zymurgy of lambic beer', 'Spontaneous fermentation by wild yeasts.'));
+    const papers = store.papersByLabels(store.fulltext.search(['diffusion', 'model', 'learn', 'fermenting'], undefined, 10).map(([l]) => l));
+    expect(papers.size).toBe(2);
+    const started = performance.now();
+    const marked = store.fulltext.highlights(['diffusion', 'model', 'learn', 'fermenting'], papers);
+    const elapsed = performance.now() - started;
+    const [long, short] = [...papers.keys()].sort((a, b) => papers.get(a)!.id.localeCompare(papers.get(b)!.id));
+    expect(marked.get(long!)!.title).toBe('\uE000Diffusion\uE001 \uE000models\uE001 for everything');
+    expect(marked.get(long!)!.abstract).toContain('\uE000learning\uE001');
+    expect(marked.get(short!)!.abstract).toBe('Spontaneous \uE000fermentation\uE001 by wild yeasts.');
+    // Bounded by the page, not the document: it was 11,000+ ms before (BENCHMARKS.md has the figures).
+    expect(elapsed).toBeLessThan(200);
+  });
+
+  it('marks nothing for papers that do not match, and leaves no rows behind', () => {
+    write(store, record('a', 'Zymurgy of lambic beer', 'Spontaneous fermentation by wild yeasts.'));
+    const papers = store.papersByLabels(store.fulltext.search(['zymurgy'], undefined, 10).map(([l]) => l));
+    expect(store.fulltext.highlights(['xylophone'], papers).size).toBe(0);
+    expect(store.fulltext.highlights(['zymurgy'], papers).size).toBe(1);
+    expect(store.fulltext.highlights(['zymurgy'], papers).size).toBe(1);
+  });
+});
