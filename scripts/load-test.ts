@@ -104,6 +104,10 @@ const { child, base } = await startServer({
   PAPERSEEK_MODEL_DIR: modelsDir,
   PAPERSEEK_MODEL: model,
   PAPERSEEK_DATA_DIR: dataDir,
+  // Every load connection comes from 127.0.0.1: lift the per-address cap (default 64) and the
+  // total cap above the connection count, so the test measures serving, not admission.
+  PAPERSEEK_MAX_CONNECTIONS_PER_IP: '0',
+  PAPERSEEK_MAX_CONNECTIONS: String(Math.max(1024, 2 * connections)),
 });
 
 let failed = false;

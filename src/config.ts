@@ -1,6 +1,7 @@
 // Reads every PAPERSEEK_* setting (and PORT/HOST) from the environment, validated with zod.
 // Only entry points call loadConfig; everything else receives plain options.
 import { z } from 'zod';
+import type { ConnectionLimits } from './api/connection-limits.ts';
 import type { EmbeddingSpec } from './embed/embedder.ts';
 import { DEFAULT_MODEL, findPreset } from './embed/presets.ts';
 import { AppError } from './errors.ts';
@@ -34,6 +35,10 @@ const EnvSchema = z.object({
   PAPERSEEK_RELOAD_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
   PAPERSEEK_QUERY_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(1000),
   PAPERSEEK_SLICE_MS: z.coerce.number().min(0).max(1000).default(10),
+  PAPERSEEK_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  PAPERSEEK_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  PAPERSEEK_MAX_CONNECTIONS: positiveInt.max(1_000_000).default(1024),
+  PAPERSEEK_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(64),
 });
 
 export interface AppConfig {
@@ -44,6 +49,8 @@ export interface AppConfig {
   reloadMs: number;
   /** Longest stretch of request work the server runs per event-loop turn (0: no slicing); see api/time-slicer.ts. */
   sliceMs: number;
+  /** Request deadlines and connection caps of the HTTP server; see api/connection-limits.ts. */
+  connections: ConnectionLimits;
   embedding: EmbeddingSpec & { modelDir?: string; cacheDir?: string; batchSize: number; threads?: number };
   hnsw: HnswParams;
   search: SearchOptions;
@@ -65,6 +72,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv): AppConfig {
     dataDir: env.PAPERSEEK_DATA_DIR,
     reloadMs: env.PAPERSEEK_RELOAD_MS,
     sliceMs: env.PAPERSEEK_SLICE_MS,
+    connections: {
+      requestTimeoutMs: env.PAPERSEEK_REQUEST_TIMEOUT_MS,
+      idleTimeoutMs: env.PAPERSEEK_IDLE_TIMEOUT_MS,
+      maxConnections: env.PAPERSEEK_MAX_CONNECTIONS,
+      maxConnectionsPerIp: env.PAPERSEEK_MAX_CONNECTIONS_PER_IP,
+    },
     embedding: {
       model: preset?.model ?? env.PAPERSEEK_MODEL,
       dtype: env.PAPERSEEK_DTYPE,

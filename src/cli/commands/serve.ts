@@ -1,10 +1,9 @@
 // `paperseek serve`: load the model, open the index (ingesting the bundled sample into an empty
 // one), and answer HTTP until SIGINT/SIGTERM.
-import { serve } from '@hono/node-server';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Command } from 'commander';
 import { createApp } from '../../api/app.ts';
-import { answerClientErrors } from '../../api/client-errors.ts';
+import { serveWithLimits } from '../../api/connection-limits.ts';
 import { TimeSlicer } from '../../api/time-slicer.ts';
 import { loadConfig, type AppConfig } from '../../config.ts';
 import type { Embedder } from '../../embed/embedder.ts';
@@ -40,10 +39,10 @@ export async function serveCommand(config: AppConfig): Promise<void> {
   const app = servingApp(store, model, config);
   // Build the web UI now, so a broken UI shows at start rather than on a user's first visit.
   if (!(await app.request('/ui/app.js')).ok) console.error('warning: the web UI failed to build (error above); the API works');
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  // Request deadlines (408), idle limits and connection caps (503 per address): see api/connection-limits.ts.
+  const server = serveWithLimits({ fetch: app.fetch, port: config.port, hostname: config.host }, config.connections, (info) => {
     console.error(`paperseek: ${store.count()} papers, listening on http://${config.host ?? 'localhost'}:${info.port}`);
   });
-  answerClientErrors(server);
   const shutdown = () => {
     clearInterval(reload);
     server.close(() => {
