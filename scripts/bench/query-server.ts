@@ -16,6 +16,6 @@ const embedder = await TransformersEmbedder.create({
 });
 const store = PaperStore.open({ dataDir: config.dataDir, hnsw: config.hnsw });
 store.bind({ ...embedder.spec, dims: embedder.dims });
-const app = servingApp(store, { embedder }, config);
+const { app } = servingApp(store, { embedder }, config);
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
 process.once('SIGTERM', () => server.close(() => process.exit(0)));

@@ -232,6 +232,10 @@ export const Health = z
     query_cache: z
       .object({ capacity: z.number().int(), size: z.number().int(), hits: z.number().int(), misses: z.number().int(), hit_rate: nullableNumber })
       .nullable(),
+    storage: z.enum(['ok', 'corrupt', 'unchecked']).openapi({
+      description:
+        "The SQLite file's health from the last check the server ran (`quick_check` at start, off the request path; `corrupt` also when a request hit SQLite corruption). `unchecked` until a check has finished. `paperseek check` tells more.",
+    }),
   })
   .openapi('Health');
 

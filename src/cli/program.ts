@@ -4,6 +4,9 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, type OutputConfiguration } from 'commander';
 import { isAppError } from '../errors.ts';
+import { storageFailure } from '../store/database.ts';
+import { registerBackup } from './commands/backup.ts';
+import { registerCheck } from './commands/check.ts';
 import { registerCompact } from './commands/compact.ts';
 import { registerEval } from './commands/eval.ts';
 import { registerIngest } from './commands/ingest.ts';
@@ -35,6 +38,8 @@ export function createProgram(output: OutputConfiguration = {}): Command {
   registerStats(program);
   registerEval(program);
   registerCompact(program);
+  registerCheck(program);
+  registerBackup(program);
   return program;
 }
 
@@ -46,6 +51,8 @@ export function reportError(error: unknown, writeErr: (text: string) => void = (
     writeErr(`error: ${error.message}\n`);
     return EXIT.usage;
   }
+  // A raw SQLite storage error (disk full, I/O error) becomes one line naming the file and free space.
+  error = storageFailure(error) ?? error;
   // Expected failures (bad config, missing model or paper, bad file) print their message, not a stack.
   writeErr(isAppError(error) ? `error: ${error.message}\n` : `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return EXIT.failure;

@@ -4,6 +4,7 @@ import type { Embedder } from '../embed/embedder.ts';
 import { AppError } from '../errors.ts';
 import type { PaperRecord } from '../sources/record.ts';
 import { isEmptyFilter } from '../store/filters.ts';
+import { isCorruption, quickCheckOffThread, type StorageStatus } from '../store/health.ts';
 import type { PaperStore } from '../store/paper-store.ts';
 import { DEFAULT_FUSION, reciprocalRankFusion, semanticConfidence, type FusionOptions } from './fusion.ts';
 import { hydrate, singleSide } from './hydrate.ts';
@@ -27,6 +28,7 @@ export const DEFAULT_SEARCH_OPTIONS: SearchOptions = { fusion: DEFAULT_FUSION, h
 
 export class SearchService {
   private readonly encoder: QueryEncoder | undefined;
+  private storage: StorageStatus = 'unchecked';
 
   constructor(
     private readonly store: PaperStore,
@@ -37,7 +39,21 @@ export class SearchService {
     this.encoder = model.embedder && new QueryEncoder(model.embedder, options.queryCacheSize, pacer);
   }
 
-  async search(request: SearchRequest): Promise<SearchPage> {
+  /**
+   * Runs SQLite's quick_check on the store's database file (`papers.db`) on a worker thread and
+   * keeps its verdict for /health. Meant for server start; requests are served meanwhile.
+   */
+  async checkStorage(file: string): Promise<StorageStatus> {
+    const { status } = await quickCheckOffThread(file);
+    if (status !== 'unchecked') this.storage = status;
+    return status;
+  }
+
+  search(request: SearchRequest): Promise<SearchPage> {
+    return this.watch(() => this.searchUnwatched(request));
+  }
+
+  private async searchUnwatched(request: SearchRequest): Promise<SearchPage> {
     const { query, k, offset, filter } = request;
     const terms = queryTerms(query);
     // Without a model, hybrid answers from its keyword half and says so.
@@ -68,6 +84,10 @@ export class SearchService {
 
   /** Nearest papers to a stored paper's vector; the paper itself is never among them. */
   similar(id: string, page: PageRequest): SearchPage {
+    return this.watch(() => this.similarUnwatched(id, page));
+  }
+
+  private similarUnwatched(id: string, page: PageRequest): SearchPage {
     const stored = this.store.vectorOf(id);
     if (!stored) throw notFound(id);
     if (!stored.vector) throw pendingVector(id);
@@ -75,7 +95,11 @@ export class SearchService {
   }
 
   /** Papers near the positive examples (and the text), away from the negative ones; inputs excluded. */
-  async recommend(request: RecommendRequest): Promise<SearchPage> {
+  recommend(request: RecommendRequest): Promise<SearchPage> {
+    return this.watch(() => this.recommendUnwatched(request));
+  }
+
+  private async recommendUnwatched(request: RecommendRequest): Promise<SearchPage> {
     const ids = [...request.positive, ...request.negative];
     const stored = new Map(ids.map((id) => [id, this.store.vectorOf(id)]));
     const unknown = ids.filter((id) => !stored.get(id));
@@ -90,7 +114,7 @@ export class SearchService {
   }
 
   paper(id: string): PaperRecord {
-    const paper = this.store.get(id);
+    const paper = this.watch(() => this.store.get(id));
     if (!paper) throw notFound(id);
     return paper;
   }
@@ -99,7 +123,7 @@ export class SearchService {
     const spec = this.store.spec;
     const embedder: Embedder | undefined = this.model.embedder;
     return {
-      status: embedder ? ('ok' as const) : ('degraded' as const),
+      status: embedder && this.storage !== 'corrupt' ? ('ok' as const) : ('degraded' as const),
       papers: this.store.count(),
       pending_vectors: this.store.countPending(),
       capabilities: { keyword: true, semantic: Boolean(embedder), hybrid: Boolean(embedder) },
@@ -111,7 +135,22 @@ export class SearchService {
         error: this.model.error?.message ?? null,
       },
       query_cache: this.encoder?.stats() ?? null,
+      storage: this.storage,
     };
+  }
+
+  /** Runs `work`; a SQLite corruption error out of it (thrown or rejected) marks the storage corrupt for /health. */
+  private watch<T>(work: () => T): T {
+    const note = (error: unknown) => {
+      if (isCorruption(error)) this.storage = 'corrupt';
+      return error;
+    };
+    try {
+      const result = work();
+      return (result instanceof Promise ? result.catch((error: unknown) => Promise.reject(note(error))) : result) as T;
+    } catch (error) {
+      throw note(error);
+    }
   }
 
   private nearestPage(vector: Float32Array, exclude: Set<number>, { k, offset, filter }: PageRequest): SearchPage {

@@ -1,6 +1,9 @@
 // Opens the SQLite file and brings its schema to the current version.
 // WAL so a server can read while an ingest in another process writes.
+import { statfsSync } from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
+import { AppError } from '../errors.ts';
 
 export type Db = Database.Database;
 
@@ -110,7 +113,11 @@ const SCHEMA_V4 = `
 /** Migration n brings version n to n + 1. Append only: a released step never changes (tests replay old ones). */
 export const MIGRATIONS: readonly string[] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4];
 
+/** The database file this process opened last: the one a bare SQLite error is about (see storageFailure). */
+let lastOpened: string | undefined;
+
 export function openDatabase(file: string): Db {
+  lastOpened = path.resolve(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -130,3 +137,56 @@ function migrate(db: Db): void {
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
 }
+
+/**
+ * `PRAGMA quick_check`: SQLite's own consistency check of every page, row and index entry, in
+ * roughly the time of a full read (seconds at 100k papers). Returns the problems it reports
+ * (empty when the file is sound). A file too damaged to read at all throws SQLITE_CORRUPT/NOTADB.
+ */
+export function quickCheck(db: Db, maxProblems = 20): string[] {
+  const rows = db.pragma(`quick_check(${Math.max(1, Math.floor(maxProblems))})`) as { quick_check: string }[];
+  const problems = rows.map((row) => row.quick_check);
+  return problems.length === 1 && problems[0] === 'ok' ? [] : problems;
+}
+
+/** SQLite result codes that mean the storage itself failed (no space, I/O error, cannot open). */
+const STORAGE_CODES = /^SQLITE_(FULL|IOERR|CANTOPEN)/;
+
+/**
+ * Turns a raw SQLite storage error (better-sqlite3's SqliteError: "database or disk is full", with
+ * no path) into one line naming the database file and the free space on its disk, as
+ * AppError('STORAGE_FAILED'); undefined for any other error. `file` defaults to the database this
+ * process opened last (a CLI process opens one).
+ */
+export function storageFailure(error: unknown, file: string | undefined = lastOpened): AppError | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !STORAGE_CODES.test(code) || !(error instanceof Error)) return undefined;
+  const where = file ?? 'the database';
+  const dir = file ? path.dirname(file) : undefined;
+  const free = dir ? freeSpace(dir) : undefined;
+  const room = free === undefined ? '' : `; ${formatBytes(free)} free on the disk of ${dir}`;
+  const advice = code.startsWith('SQLITE_FULL')
+    ? 'Free some space (or set PAPERSEEK_DATA_DIR to a disk with room) and run again; papers already committed are kept.'
+    : code.startsWith('SQLITE_CANTOPEN')
+      ? 'Check that the folder exists and is writable, or set PAPERSEEK_DATA_DIR to one that is.'
+      : 'Check the disk (dmesg, free space); then run `paperseek check`.';
+  return new AppError('STORAGE_FAILED', `Storage failed on ${where}: ${error.message} (${code})${room}. ${advice}`, { file, code, free }, { cause: error });
+}
+
+function freeSpace(dir: string): number | undefined {
+  try {
+    const stats = statfsSync(dir);
+    return stats.bavail * stats.bsize;
+  } catch {
+    return undefined;
+  }
+}
+
+export const formatBytes = (bytes: number): string =>
+  bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1024 ** 2
+      ? `${(bytes / 1024).toFixed(1)} KiB`
+      : bytes < 1024 ** 3
+        ? `${(bytes / 1024 ** 2).toFixed(1)} MiB`
+        : `${(bytes / 1024 ** 3).toFixed(1)} GiB`;

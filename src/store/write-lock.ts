@@ -1,42 +1,52 @@
-// One writer per data dir: a lock file holding the writer's pid. A lock left by a process that
-// no longer exists (killed ingest) is taken over, so a crash never blocks the next run.
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+// One writer per data dir, held as an OS-level lock that dies with its holder: the writer opens
+// `<dataDir>/write.lock.db` (an empty SQLite database in rollback-journal mode) and keeps an
+// exclusive transaction open for its lifetime. SQLite takes that as a POSIX lock on the file,
+// which the kernel drops when the process ends however it ends (kill -9, crash, power loss), so a
+// lock can never go stale — unlike the pid file used before, which a reused pid (after a reboot,
+// in a container) could keep "alive" forever. A second writer, in this process or another, gets
+// SQLITE_BUSY at once (busy timeout 0) and a clear STORAGE_BUSY error naming the data dir.
+import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../errors.ts';
+import Database from 'better-sqlite3';
+import { AppError, messageOf } from '../errors.ts';
+
+export const LOCK_FILE = 'write.lock.db';
+/** The pid file of earlier versions; it means nothing now and is removed by the next writer. */
+const LEGACY_LOCK_FILE = 'write.lock';
 
 export class WriteLock {
-  private constructor(private readonly file: string) {}
+  private constructor(private readonly db: Database.Database) {}
 
   static acquire(dir: string): WriteLock {
-    const file = path.join(dir, 'write.lock');
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const fd = openSync(file, 'wx');
-        writeSync(fd, String(process.pid));
-        closeSync(fd);
-        return new WriteLock(file);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const holder = Number(readFileSync(file, 'utf8'));
-        if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-          throw new AppError('STORAGE_BUSY', `Another process (pid ${holder}) is writing to ${dir}; wait for it to finish.`, { pid: holder });
-        }
-        rmSync(file, { force: true });
+    const file = path.join(dir, LOCK_FILE);
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(file, { timeout: 0 });
+      // Rollback journal: an exclusive transaction then locks the file itself (WAL would not).
+      db.pragma('journal_mode = DELETE');
+      db.exec('BEGIN EXCLUSIVE');
+    } catch (error) {
+      db?.close();
+      if ((error as { code?: unknown }).code === 'SQLITE_BUSY') {
+        throw new AppError(
+          'STORAGE_BUSY',
+          `Another process is writing to ${dir} (it holds the lock ${file}); wait for it to finish.`,
+          { dir, file },
+          { cause: error },
+        );
       }
+      throw new AppError('STORAGE_FAILED', `Cannot take the write lock ${file}: ${messageOf(error)}. Set PAPERSEEK_DATA_DIR to a writable folder.`, { dir, file }, { cause: error });
     }
-    throw new AppError('STORAGE_BUSY', `Could not take the write lock ${file}.`);
+    rmSync(path.join(dir, LEGACY_LOCK_FILE), { force: true });
+    return new WriteLock(db);
   }
 
   release(): void {
-    rmSync(this.file, { force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if (!this.db.open) return;
+    try {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    } finally {
+      this.db.close(); // closing alone releases the lock as well
+    }
   }
 }

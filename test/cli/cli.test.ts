@@ -18,6 +18,13 @@ describe('paperseek serve', () => {
       expect(log()).toContain('added 68');
       const health = (await (await fetch(`${base}/health`)).json()) as any;
       expect(health).toMatchObject({ status: 'ok', papers: 68, model: { id: 'lexical' } });
+      // serve runs SQLite's quick_check on a worker thread at start; /health reports its verdict.
+      let storage = health.storage;
+      for (let i = 0; i < 50 && storage === 'unchecked'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        storage = ((await (await fetch(`${base}/health`)).json()) as any).storage;
+      }
+      expect(storage).toBe('ok');
       const search = (await (await fetch(`${base}/search?q=disentanglement%20in%20diffusion&k=5`)).json()) as any;
       expect(search.results).toHaveLength(5);
       const first = search.results[0].id;

@@ -1,8 +1,10 @@
 // `paperseek serve`: load the model, open the index (ingesting the bundled sample into an empty
 // one), and answer HTTP until SIGINT/SIGTERM.
+import path from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Command } from 'commander';
 import { createApp } from '../../api/app.ts';
+import { DB_FILE } from '../../store/health.ts';
 import { serveWithLimits } from '../../api/connection-limits.ts';
 import { TimeSlicer } from '../../api/time-slicer.ts';
 import { loadConfig, type AppConfig } from '../../config.ts';
@@ -36,7 +38,9 @@ export async function serveCommand(config: AppConfig): Promise<void> {
   if (model.embedder) store.bind({ ...model.embedder.spec, dims: model.embedder.dims });
   const reload = config.reloadMs > 0 ? setInterval(() => refresh(store), config.reloadMs) : undefined;
   reload?.unref();
-  const app = servingApp(store, model, config);
+  const { app, search } = servingApp(store, model, config);
+  // SQLite's quick_check on a worker thread: /health says `unchecked` until it ends, then ok/corrupt.
+  void search.checkStorage(path.join(config.dataDir, DB_FILE)).catch((error: unknown) => console.error('storage check failed:', error));
   // Build the web UI now, so a broken UI shows at start rather than on a user's first visit.
   if (!(await app.request('/ui/app.js')).ok) console.error('warning: the web UI failed to build (error above); the API works');
   // Request deadlines (408), idle limits and connection caps (503 per address): see api/connection-limits.ts.
@@ -56,9 +60,10 @@ export async function serveCommand(config: AppConfig): Promise<void> {
 }
 
 /** The app `serve` answers with: search over `store`, request work in event-loop slices. */
-export function servingApp(store: PaperStore, model: ModelSlot, config: AppConfig): OpenAPIHono {
+export function servingApp(store: PaperStore, model: ModelSlot, config: AppConfig): { app: OpenAPIHono; search: SearchService } {
   const slicer = config.sliceMs > 0 ? new TimeSlicer(config.sliceMs) : undefined;
-  return createApp({ search: new SearchService(store, model, config.search, slicer), slicer });
+  const search = new SearchService(store, model, config.search, slicer);
+  return { app: createApp({ search, slicer }), search };
 }
 
 async function ingestSampleIfEmpty(config: AppConfig, embedder: Embedder | undefined): Promise<void> {

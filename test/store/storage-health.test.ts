@@ -1,0 +1,73 @@
+// /health's `storage`: 'unchecked' until the server's quick_check (on a worker thread) answers,
+// then its verdict; a request that hits SQLite corruption marks it corrupt at once.
+import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../src/errors.ts';
+import { SearchService } from '../../src/search/search-service.ts';
+import { quickCheckOffThread } from '../../src/store/health.ts';
+import type { PaperStore } from '../../src/store/paper-store.ts';
+import { openTestStore, tempDir } from '../support/fixtures.ts';
+
+const noModel = { error: new AppError('MODEL_UNAVAILABLE', 'no model in this test') };
+let dir: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  dir = tempDir();
+});
+afterEach(() => dir.remove());
+
+describe('storage health', () => {
+  it('is unchecked at first, then the verdict of quick_check run off the event loop', async () => {
+    const store = openTestStore(dir.path);
+    const search = new SearchService(store, noModel);
+    expect(search.health().storage).toBe('unchecked');
+    expect(await search.checkStorage(path.join(dir.path, 'papers.db'))).toBe('ok');
+    expect(search.health().storage).toBe('ok');
+    // A check that cannot run (no file) says nothing new.
+    expect(await search.checkStorage(path.join(dir.path, 'missing.db'))).toBe('unchecked');
+    expect(search.health().storage).toBe('ok');
+    store.close();
+  });
+
+  it('finds a damaged file', async () => {
+    const store = openTestStore(dir.path);
+    store.close();
+    const file = path.join(dir.path, 'papers.db');
+    const size = statSync(file).size;
+    const fd = openSync(file, 'r+');
+    const garbage = Buffer.alloc(size - 4096, 0xa5);
+    writeSync(fd, garbage, 0, garbage.length, 4096);
+    closeSync(fd);
+    const result = await quickCheckOffThread(file);
+    expect(result.status).toBe('corrupt');
+    expect(result.problems.length).toBeGreaterThan(0);
+  });
+
+  it('turns corrupt (and degraded) when a request hits SQLite corruption', async () => {
+    const corrupt = Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' });
+    const failing = {
+      spec: undefined,
+      count: () => 0,
+      countPending: () => 0,
+      get: () => {
+        throw corrupt;
+      },
+      fulltext: {
+        search: () => {
+          throw corrupt;
+        },
+      },
+    } as unknown as PaperStore;
+    const search = new SearchService(failing, noModel);
+    await expect(search.search({ query: 'x', mode: 'keyword', k: 10, offset: 0 } as never)).rejects.toBe(corrupt);
+    expect(search.health()).toMatchObject({ storage: 'corrupt', status: 'degraded' });
+
+    const other = new SearchService(failing, noModel);
+    expect(() => other.paper('p1')).toThrow(corrupt);
+    expect(other.health().storage).toBe('corrupt');
+    // Any other failure leaves it alone.
+    const notFound = new SearchService({ ...failing, get: () => undefined } as unknown as PaperStore, noModel);
+    expect(() => notFound.paper('p1')).toThrowError(/No paper/);
+    expect(notFound.health().storage).toBe('unchecked');
+  });
+});
