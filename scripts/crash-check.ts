@@ -1,8 +1,12 @@
 // Kill -9 check: ingests a corpus, killing the ingest process at a random moment, then runs the
 // same ingest again and compares the result with an uninterrupted run: same ids, no duplicates,
 // nothing lost, equal vectors, searchable. `npm run crash-check -- --runs 20`.
+// `--corrupt`: instead of killing ingests, damages the newest HNSW file between runs (flipped
+// bytes, truncation, garbage of the same size), then searches (a reader process) and re-runs
+// ingest or compact (a writer process): 0 lost, 0 wrong answers, 0 crashes, and never the
+// damaged file published again.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -114,8 +118,107 @@ export function compare(reference: Snapshot, run: Snapshot): Comparison {
   return { lost, duplicated, mismatched: Math.max(0, mismatched) };
 }
 
+/** Runs a `paperseek` command to its end. */
+function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+const QUERIES = ['neural network training', 'protein structure prediction', 'graph learning', 'language model evaluation', 'image segmentation'];
+
+/** Top-10 semantic ids per query from a separate reader process; null when it crashed or failed. */
+async function searchAll(env: Record<string, string>): Promise<{ answers: string[][] | null; stderr: string }> {
+  const answers: string[][] = [];
+  let stderr = '';
+  for (const query of QUERIES) {
+    const run = await runCli(['search', '--mode', 'semantic', '--json', '-k', '10', query], env);
+    stderr += run.stderr;
+    if (run.code !== 0) return { answers: null, stderr: `${stderr}
+(exit ${run.code ?? run.signal})` };
+    answers.push((JSON.parse(run.stdout) as { results: { id: string }[] }).results.map((result) => result.id));
+  }
+  return { answers, stderr };
+}
+
+const DAMAGES = ['flip', 'truncate', 'garbage'] as const;
+
+/** Damages a file as a failing disk or a careless hand would; returns what was done. */
+function damage(file: string, kind: (typeof DAMAGES)[number]): string {
+  const size = statSync(file).size;
+  if (kind === 'truncate') {
+    const length = Math.floor(Math.random() * size);
+    truncateSync(file, length);
+    return `truncated to ${length} of ${size} bytes`;
+  }
+  const bytes = kind === 'garbage' ? Buffer.from(Array.from({ length: size }, () => Math.floor(Math.random() * 256))) : readFileSync(file);
+  const flips = 1 + Math.floor(Math.random() * 200);
+  if (kind === 'flip') for (let i = 0; i < flips; i++) bytes[Math.floor(Math.random() * size)]! ^= 1 << Math.floor(Math.random() * 8);
+  writeFileSync(file, bytes);
+  return kind === 'flip' ? `${flips} bytes flipped` : `replaced by ${size} random bytes`;
+}
+
+function newestIndexFile(dataDir: string): { generation: number; file: string } {
+  const generations = readdirSync(dataDir)
+    .map((name) => /^papers\.(\d+)\.hnsw$/.exec(name)?.[1])
+    .filter((match): match is string => match !== undefined)
+    .map(Number);
+  const generation = Math.max(...generations);
+  return { generation, file: path.join(dataDir, `papers.${generation}.hnsw`) };
+}
+
+async function corruptRuns(runs: number, corpus: string, env: Record<string, string>, reference: Snapshot, dataDir: string): Promise<boolean> {
+  await runIngest(corpus, env);
+  const before = await searchAll(env);
+  if (!before.answers) throw new Error(`search failed before any damage:\n${before.stderr}`);
+  const total = { lost: 0, duplicated: 0, mismatched: 0, wrong: 0, crashes: 0, republished: 0 };
+  for (let run = 1; run <= runs; run++) {
+    const kind = DAMAGES[(run - 1) % DAMAGES.length]!;
+    const { generation, file } = newestIndexFile(dataDir);
+    const what = damage(file, kind);
+    const damaged = readFileSync(file);
+    const problems: string[] = [];
+    const fail = (counter: 'wrong' | 'crashes' | 'republished', problem: string) => {
+      total[counter]++;
+      problems.push(problem);
+    };
+    // A reader first (the server's path), then a writer: ingest, every third run compact.
+    const read = await searchAll(env);
+    if (!read.answers) fail('crashes', `reader failed: ${read.stderr.trim().split('\n').at(-1)}`);
+    else if (JSON.stringify(read.answers) !== JSON.stringify(before.answers)) fail('wrong', 'reader answered differently');
+    const writer = run % 3 === 0 ? await runCli(['compact'], env) : await runIngest(corpus, env);
+    if (writer.code !== 0) fail('crashes', `writer exit ${writer.code ?? writer.signal}: ${writer.stderr.trim().split('\n').at(-1)}`);
+    const detected = /is damaged \(([^)]*)/.exec(read.stderr + writer.stderr)?.[1];
+    const next = newestIndexFile(dataDir);
+    if (next.generation <= generation || readFileSync(next.file).equals(damaged)) fail('republished', 'damaged file still the newest');
+    const result = compare(reference, snapshot(dataDir));
+    const after = await searchAll(env);
+    if (!after.answers) fail('crashes', 'reader failed after the writer');
+    else if (JSON.stringify(after.answers) !== JSON.stringify(before.answers)) fail('wrong', 'answers differ after the writer');
+    console.log(
+      `run ${run}: generation ${generation} ${what}; detected: ${detected ?? 'no'}; ${run % 3 === 0 ? 'compact' : 'ingest'} published generation ${next.generation}; ` +
+        `${result.lost} lost, ${result.duplicated} duplicated, ${result.mismatched} mismatched${problems.length ? `; ${problems.join('; ')}` : ''}`,
+    );
+    total.lost += result.lost;
+    total.duplicated += result.duplicated;
+    total.mismatched += result.mismatched;
+  }
+  console.log(
+    `${total.lost} lost, ${total.wrong} wrong answers, ${total.crashes} crashes (${total.duplicated} duplicated, ${total.mismatched} mismatched, ${total.republished} damaged files republished)`,
+  );
+  return Object.values(total).every((n) => n === 0);
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, variants: { type: 'string', default: '12' } } });
+  const { values } = parseArgs({
+    options: { runs: { type: 'string', default: '20' }, variants: { type: 'string', default: '12' }, corrupt: { type: 'boolean', default: false } },
+  });
   const runs = Number(values.runs);
   const work = mkdtempSync(path.join(os.tmpdir(), 'paperseek-crash-'));
   try {
@@ -126,6 +229,11 @@ async function main(): Promise<void> {
     const env = (dir: string) => ({ PAPERSEEK_MODEL_DIR: modelsDir, PAPERSEEK_MODEL: 'lexical', PAPERSEEK_DATA_DIR: path.join(work, dir) });
     const { embeddingMs } = await runIngest(corpus, env('reference'));
     const reference = snapshot(path.join(work, 'reference'));
+    if (values.corrupt) {
+      console.log(`reference: ${reference.ids.length} of ${size} papers; ${runs} runs with a damaged index file follow`);
+      process.exitCode = (await corruptRuns(runs, corpus, env('corrupt'), reference, path.join(work, 'corrupt'))) ? 0 : 1;
+      return;
+    }
     console.log(`reference: ${reference.ids.length} of ${size} papers, embedding and storing took ${Math.round(embeddingMs)} ms; ${runs} killed runs follow`);
     const total: Comparison = { lost: 0, duplicated: 0, mismatched: 0 };
     for (let run = 1; run <= runs; run++) {

@@ -14,7 +14,7 @@ import { IndexFiles } from './index-files.ts';
 import { MetaTable } from './meta.ts';
 import { PaperTable, type PaperHashes, type PaperState } from './papers.ts';
 import { RunSeen } from './run-seen.ts';
-import { VectorIndex, type HnswParams, type Neighbour } from './vector-index.ts';
+import { DamagedIndexError, VectorIndex, type HnswParams, type IndexFileRecord, type Neighbour } from './vector-index.ts';
 import { WriteLock } from './write-lock.ts';
 
 /** The embedding spec plus the vector size: what every vector in one index must share. */
@@ -44,6 +44,11 @@ interface IndexState {
   dataVersion: number;
   M: number;
   efConstruction: number;
+  /**
+   * Size, SHA-256, element count and dims of the file, recorded in the transaction that publishes
+   * it and checked before every load. Absent for generations published before checksums existed.
+   */
+  file?: IndexFileRecord;
 }
 
 const DB_FILE = 'papers.db';
@@ -58,6 +63,10 @@ export class PaperStore {
   private index: VectorIndex | undefined;
   /** Generation of the loaded index (0: built in memory, not yet published). */
   private loadedGeneration = 0;
+  /** A reader's newest generation whose file failed its check: not retried at every poll. */
+  private rejectedGeneration = 0;
+  /** The index was rebuilt from SQLite (and, by a writer, published) at open, with no write since. */
+  private freshFromSqlite = false;
   readonly fulltext: FullTextIndex;
   private readonly files: IndexFiles;
 
@@ -105,10 +114,21 @@ export class PaperStore {
   refresh(): boolean {
     const state = this.meta.get<IndexState>('index');
     const spec = this.spec;
-    if (!state || !spec || state.generation === this.loadedGeneration) return false;
+    if (!state || !spec || state.generation === this.loadedGeneration || state.generation === this.rejectedGeneration) return false;
     const file = this.files.file(state.generation);
     if (!existsSync(file)) return false;
-    this.index = VectorIndex.load(file, spec.dims, this.options.hnsw.ef, this.options.hnsw.M);
+    try {
+      this.index = this.loadFile(file, spec.dims, state);
+    } catch (error) {
+      if (!(error instanceof DamagedIndexError)) throw error;
+      // The newest generation is damaged on disk: answer from the stored vectors instead, and
+      // wait for the next generation (the next writer replaces a damaged one) rather than retry.
+      this.rejectedGeneration = state.generation;
+      this.logDamaged(error, 'building the index in memory from');
+      this.index = this.rebuild(spec.dims);
+      this.loadedGeneration = 0;
+      return true;
+    }
     this.loadedGeneration = state.generation;
     this.options.log?.(`loaded index generation ${state.generation} (${this.index.size} vectors)`);
     return true;
@@ -162,6 +182,7 @@ export class PaperStore {
         if (vector) labelled.push([label, vector]);
       }
     });
+    this.freshFromSqlite = false;
     if (labelled.length === 0) return;
     const index = this.requireIndex();
     for (const [label, vector] of labelled) index.upsert(label, vector);
@@ -176,6 +197,7 @@ export class PaperStore {
         if (row) removed.push({ id, ...row });
       }
     });
+    if (removed.length > 0) this.freshFromSqlite = false;
     for (const { label, hadVector } of removed) if (hadVector) this.index?.remove(label);
     return removed.map((row) => row.id);
   }
@@ -189,6 +211,7 @@ export class PaperStore {
         if (label !== undefined) labelled.push([label, vector]);
       }
     });
+    if (labelled.length > 0) this.freshFromSqlite = false;
     const index = this.requireIndex();
     for (const [label, vector] of labelled) index.upsert(label, vector);
   }
@@ -215,12 +238,17 @@ export class PaperStore {
     this.publish();
   }
 
-  /** Rebuilds the HNSW index from the vectors in SQLite (no re-embedding) and publishes it. */
+  /**
+   * Rebuilds the HNSW index from the vectors in SQLite (no re-embedding) and publishes it,
+   * whatever state the current file is in. When opening already had to rebuild and publish
+   * (damaged, missing or stale file) and nothing was written since, that result is kept.
+   */
   compact(): { before: number; after: number } {
     this.requireWriter();
     const spec = this.spec;
     if (!spec) return { before: 0, after: 0 };
     const before = this.index?.size ?? 0;
+    if (this.freshFromSqlite && this.index && this.loadedGeneration > 0) return { before, after: before };
     this.index = this.rebuild(spec.dims);
     this.publish();
     return { before, after: this.index.size };
@@ -302,8 +330,9 @@ export class PaperStore {
     const index = this.index!;
     const generation = Math.max(this.loadedGeneration, this.meta.get<IndexState>('index')?.generation ?? 0, ...this.files.generations()) + 1;
     const file = this.files.file(generation);
+    let written: IndexFileRecord;
     try {
-      index.save(file);
+      written = index.save(file);
     } catch (error) {
       throw new AppError(
         'STORAGE_FAILED',
@@ -314,7 +343,7 @@ export class PaperStore {
     }
     const { M, efConstruction } = this.options.hnsw;
     this.db.transaction(() => {
-      const state: IndexState = { generation, dataVersion: this.meta.get<number>('data_version') ?? 0, M, efConstruction };
+      const state: IndexState = { generation, dataVersion: this.meta.get<number>('data_version') ?? 0, M, efConstruction, file: written };
       this.meta.set('index', state);
       this.meta.set('count', this.papers.count());
     })();
@@ -347,21 +376,47 @@ export class PaperStore {
     const { hnsw } = this.options;
     const sameParams = state?.M === hnsw.M && state?.efConstruction === hnsw.efConstruction;
     const dataVersion = this.meta.get<number>('data_version') ?? 0;
-    if (state && exists && (!writer || (sameParams && state.dataVersion === dataVersion))) {
-      this.loadedGeneration = state.generation;
-      return VectorIndex.load(file, dims, hnsw.ef, hnsw.M);
-    }
     const stored = this.papers.countWithVectors();
-    const reason = !exists
-      ? `index file for generation ${state?.generation ?? 0} is missing`
-      : !sameParams
-        ? `HNSW parameters changed (M ${state?.M}→${hnsw.M}, efConstruction ${state?.efConstruction}→${hnsw.efConstruction})`
-        : `SQLite has writes that index generation ${state?.generation} does not include (an interrupted ingest)`;
-    if (stored > 0) this.options.log?.(`${reason}; rebuilding the index from ${stored} stored vectors`);
+    let reason: string;
+    let damaged = false;
+    if (state && exists && (!writer || (sameParams && state.dataVersion === dataVersion))) {
+      try {
+        const loaded = this.loadFile(file, dims, state);
+        this.loadedGeneration = state.generation;
+        return loaded;
+      } catch (error) {
+        if (!(error instanceof DamagedIndexError)) throw error;
+        if (!writer) this.rejectedGeneration = state.generation;
+        damaged = true;
+        reason = `index file ${error.file} is damaged (${error.reason})`;
+        // Logged even with no stored vectors: a damaged file is always worth one line.
+        if (stored === 0) this.options.log?.(`${reason}; no stored vectors, starting an empty index`);
+      }
+    } else {
+      reason = !exists
+        ? `index file for generation ${state?.generation ?? 0} is missing`
+        : !sameParams
+          ? `HNSW parameters changed (M ${state?.M}→${hnsw.M}, efConstruction ${state?.efConstruction}→${hnsw.efConstruction})`
+          : `SQLite has writes that index generation ${state?.generation} does not include (an interrupted ingest)`;
+    }
+    if (stored > 0) this.options.log?.(`${reason}; ${writer ? 'rebuilding the index' : 'building the index in memory'} from ${stored} stored vectors`);
     const index = this.rebuild(dims);
     this.index = index;
-    if (writer && stored > 0) this.publish();
+    // A writer publishes the rebuilt index as a new generation: a damaged file is never republished.
+    if (writer && (stored > 0 || damaged)) this.publish();
+    this.freshFromSqlite = true;
     return index;
+  }
+
+  /** Loads a published file, verified against what meta recorded for it (when anything was). */
+  private loadFile(file: string, dims: number, state: IndexState): VectorIndex {
+    const { ef, M } = this.options.hnsw;
+    if (!state.file) this.options.log?.(`note: index generation ${state.generation} predates checksums; loading ${file} unverified`);
+    return VectorIndex.load(file, dims, ef, M, state.file);
+  }
+
+  private logDamaged(error: DamagedIndexError, action: string): void {
+    this.options.log?.(`index file ${error.file} is damaged (${error.reason}); ${action} ${this.papers.countWithVectors()} stored vectors`);
   }
 }
 

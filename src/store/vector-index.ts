@@ -1,8 +1,11 @@
 // The approximate nearest-neighbour index: hnswlib-node in cosine space, keyed by paper label.
-// Saved atomically (temp file, fsync, rename) so a crash never leaves a torn index file.
+// Saved atomically (temp file, fsync, rename) so a crash never leaves a torn index file, and
+// fingerprinted (size, SHA-256, element count, dims) so a file damaged later is never trusted:
+// hnswlib reads whatever bytes it is given, and a damaged graph gives wrong neighbours, then crashes.
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
+import { digestFile } from './file-digest.ts';
 
 export interface HnswParams {
   /** Graph degree: higher = better recall, more memory. */
@@ -14,6 +17,27 @@ export interface HnswParams {
 
 /** A neighbour: label and cosine similarity (1 = same direction). */
 export type Neighbour = [label: number, score: number];
+
+/** What a published index file must be: recorded when it is written, checked before it is loaded. */
+export interface IndexFileRecord {
+  bytes: number;
+  sha256: string;
+  /** hnswlib's element count (slots used, deleted ones included). */
+  count: number;
+  dims: number;
+}
+
+/** An index file that must not be used; `reason` says why, in a few words. */
+export class DamagedIndexError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`index file ${file} is unusable: ${reason}`, options);
+    this.name = 'DamagedIndexError';
+  }
+}
 
 const INITIAL_CAPACITY = 1024;
 // hnswlib's fixed header fields (offsets, counts, M, ef, …) precede the level-0 data.
@@ -34,10 +58,36 @@ export class VectorIndex {
     return new VectorIndex(index, dims, params.M);
   }
 
-  /** `M` (when known) sharpens the size check on save; hnswlib-node cannot report it. */
-  static load(file: string, dims: number, ef: number, M = 0): VectorIndex {
+  /**
+   * `M` (when known) sharpens the size check on save; hnswlib-node cannot report it. With
+   * `expected`, dims and the file's size and SHA-256 are checked before hnswlib reads it, and its
+   * element count after; any difference, or a load error, is a DamagedIndexError.
+   */
+  static load(file: string, dims: number, ef: number, M = 0, expected?: IndexFileRecord): VectorIndex {
+    if (expected) {
+      if (expected.dims !== dims) throw new DamagedIndexError(file, `recorded with ${expected.dims} dims, the index has ${dims}`);
+      let bytes: number;
+      let sha256: string;
+      try {
+        bytes = statSync(file).size;
+        // Size first: a truncated file is told apart without reading it.
+        if (bytes !== expected.bytes) throw new DamagedIndexError(file, `size ${bytes} bytes, ${expected.bytes} were written`);
+        sha256 = digestFile(file).sha256;
+      } catch (error) {
+        if (error instanceof DamagedIndexError) throw error;
+        throw new DamagedIndexError(file, `could not be read (${(error as Error).message})`, { cause: error });
+      }
+      if (sha256 !== expected.sha256) throw new DamagedIndexError(file, `SHA-256 ${sha256.slice(0, 12)}… differs from the recorded ${expected.sha256.slice(0, 12)}…`);
+    }
     const index = new hnswlib.HierarchicalNSW('cosine', dims);
-    index.readIndexSync(file);
+    try {
+      index.readIndexSync(file);
+    } catch (error) {
+      throw new DamagedIndexError(file, `hnswlib could not read it (${(error as Error).message})`, { cause: error });
+    }
+    if (expected && index.getCurrentCount() !== expected.count) {
+      throw new DamagedIndexError(file, `${index.getCurrentCount()} elements, ${expected.count} were written`);
+    }
     index.setEf(ef);
     return new VectorIndex(index, dims, M);
   }
@@ -84,7 +134,8 @@ export class VectorIndex {
     return HEADER_BYTES + this.index.getCurrentCount() * level0Bytes(this.M, this.dims);
   }
 
-  save(file: string): void {
+  /** Writes the file atomically; returns what it is, to be recorded and checked on load. */
+  save(file: string): IndexFileRecord {
     const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
     rmSync(temp, { force: true }); // never write through a leftover of a failed attempt
     const needed = this.minimumFileSize();
@@ -97,9 +148,12 @@ export class VectorIndex {
       rmSync(temp, { force: true });
       throw new Error(`only ${written} of at least ${needed} bytes could be written (disk full?)`);
     }
+    // Hashed as read back from the file, not from memory: the record describes what is on disk.
+    const { bytes, sha256 } = digestFile(temp);
     fsyncFile(temp);
     renameSync(temp, file);
     fsyncFile(path.dirname(file));
+    return { bytes, sha256, count: this.index.getCurrentCount(), dims: this.dims };
   }
 }
 

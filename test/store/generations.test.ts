@@ -4,9 +4,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { reportError } from '../../src/cli/program.ts';
 import { normalizeInPlace } from '../../src/embed/pooling.ts';
 import { AppError } from '../../src/errors.ts';
 import type { PaperRecord } from '../../src/sources/record.ts';
+import { storageFailure } from '../../src/store/database.ts';
 import { PaperStore, type IndexSpec, type StoreOptions } from '../../src/store/paper-store.ts';
 import { HNSW, tempDir } from '../support/fixtures.ts';
 
@@ -95,16 +97,13 @@ describe('index generations', () => {
     writer.close();
   });
 
-  it('allows one writer at a time', async () => {
+  it('allows one writer at a time', () => {
+    // An OS-level lock (test/store/write-lock.test.ts): a pid file, live pid or not, does not count.
+    writeFileSync(path.join(dir.path, 'write.lock'), String(process.ppid));
     const store = open();
-    // A lock held by a live process other than ours.
-    const sleeper = (await import('node:child_process')).spawn('sleep', ['30']);
+    expect(() => open()).toThrowError(/Another process is writing to .*; wait for it to finish/);
     store.close();
-    writeFileSync(path.join(dir.path, 'write.lock'), String(sleeper.pid));
-    expect(() => open()).toThrowError(/Another process \(pid \d+\) is writing/);
-    sleeper.kill('SIGKILL');
-    await new Promise((resolve) => sleeper.on('exit', resolve));
-    open().close(); // a dead holder's lock is taken over
+    open().close(); // released on close
   });
 });
 
@@ -135,6 +134,22 @@ describe('storage failures', () => {
       const free = statfsSync(mount);
       writeFileSync(path.join(mount, 'filler'), Buffer.alloc(Math.max(0, free.bavail * free.bsize - 16 * 1024)));
       expect(() => store.save()).toThrowError(/Could not write the index file .*papers\.2\.hnsw: not enough free space.*previous index \(generation 1\) is unchanged/s);
+      // SQLite's own full-disk error (raw: "database or disk is full", no path) reaches the user as
+      // one line naming the database file and the free space left.
+      let full: unknown;
+      try {
+        store.write(papers(200, 5000));
+      } catch (error) {
+        full = error;
+      }
+      expect((full as { code?: string } | undefined)?.code).toMatch(/^SQLITE_FULL/);
+      const printed: string[] = [];
+      expect(reportError(full, (text) => printed.push(text))).toBe(1);
+      const message = printed.join('');
+      expect(message.trimEnd().split('\n')).toHaveLength(1);
+      expect(message).toContain(`Storage failed on ${path.join(dataDir, 'papers.db')}: database or disk is full (SQLITE_FULL)`);
+      expect(message).toMatch(new RegExp(`; \\d+(\\.\\d)? (B|KiB) free on the disk of ${dataDir.replaceAll('/', '\\/')}\\. Free some space`));
+      expect(storageFailure(full)?.code).toBe('STORAGE_FAILED');
       store.close();
       const reader = PaperStore.open({ dataDir, hnsw: HNSW, role: 'reader' });
       expect(reader.generation).toBe(1);
