@@ -5,11 +5,12 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { EmbeddingSpec } from '../embed/embedder.ts';
-import { AppError } from '../errors.ts';
+import { AppError, messageOf } from '../errors.ts';
 import type { PaperRecord } from '../sources/record.ts';
-import { openDatabase, type Db } from './database.ts';
+import { openDatabase, quickCheck, type Db } from './database.ts';
 import type { PaperFilter } from './filters.ts';
 import { FullTextIndex } from './fulltext.ts';
+import { isCorruption, RECOVERY_ADVICE } from './health.ts';
 import { IndexFiles } from './index-files.ts';
 import { MetaTable } from './meta.ts';
 import { PaperTable, type PaperHashes, type PaperState } from './papers.ts';
@@ -85,8 +86,9 @@ export class PaperStore {
     const writer = options.role !== 'reader';
     ensureDirectory(options.dataDir);
     const lock = writer ? WriteLock.acquire(options.dataDir) : undefined;
+    const file = path.join(options.dataDir, DB_FILE);
     try {
-      const db = openDatabase(path.join(options.dataDir, DB_FILE));
+      const db = openWriterOrReader(file, writer);
       const store = new PaperStore(db, new MetaTable(db), new PaperTable(db), options, lock);
       const spec = store.spec;
       if (spec) store.index = store.loadIndex(spec.dims);
@@ -121,9 +123,14 @@ export class PaperStore {
       this.index = this.loadFile(file, spec.dims, state);
     } catch (error) {
       if (!(error instanceof DamagedIndexError)) throw error;
-      // The newest generation is damaged on disk: answer from the stored vectors instead, and
-      // wait for the next generation (the next writer replaces a damaged one) rather than retry.
+      // The newest generation is damaged on disk; wait for the next one (the next writer replaces
+      // it) rather than retry. With a good generation loaded, keep answering from it: building in
+      // memory from the stored vectors would block the server for minutes at a million papers.
       this.rejectedGeneration = state.generation;
+      if (this.index && this.loadedGeneration > 0) {
+        this.options.log?.(`index file ${error.file} is damaged (${error.reason}); still serving generation ${this.loadedGeneration} until a writer publishes a new one`);
+        return false;
+      }
       this.logDamaged(error, 'building the index in memory from');
       this.index = this.rebuild(spec.dims);
       this.loadedGeneration = 0;
@@ -419,6 +426,28 @@ export class PaperStore {
     this.options.log?.(`index file ${error.file} is damaged (${error.reason}); ${action} ${this.papers.countWithVectors()} stored vectors`);
   }
 }
+
+/**
+ * Opens the database. A writer first runs SQLite's quick_check: what it writes, and the index it
+ * publishes, must not be built from damaged pages (measured: 3.5 s for 300k papers, ~890 MB).
+ * Corruption found there or while opening is one clear error with the way to recover.
+ */
+function openWriterOrReader(file: string, writer: boolean): Db {
+  let db: Db | undefined;
+  try {
+    db = openDatabase(file);
+    const problems = writer ? quickCheck(db, 3) : [];
+    if (problems.length > 0) throw new AppError('STORAGE_FAILED', damagedMessage(file, problems.join('; ')), { file, problems });
+    return db;
+  } catch (error) {
+    db?.close();
+    if (isCorruption(error)) throw new AppError('STORAGE_FAILED', damagedMessage(file, messageOf(error)), { file }, { cause: error });
+    throw error;
+  }
+}
+
+const damagedMessage = (file: string, found: string) =>
+  `${file} is damaged (${found.replace(/\s*\n\s*/g, '; ')}); paperseek will not write to it or publish an index built from it. ${RECOVERY_ADVICE}`;
 
 /** Creates the data dir, turning the usual failures into one clear message. */
 function ensureDirectory(dir: string): void {

@@ -71,3 +71,30 @@ describe('storage health', () => {
     expect(notFound.health().storage).toBe('unchecked');
   });
 });
+
+describe('a writer on a damaged database', () => {
+  it('refuses to write or publish, naming the file and how to recover', () => {
+    const store = openTestStore(dir.path);
+    const records = Array.from({ length: 400 }, (_, i) => ({
+      id: `p${i}`, title: `Paper ${i}`, abstract: `Abstract number ${i} `.repeat(40), authors: null, authors_count: null, published: null,
+      updated: null, categories: null, doi: null, upvotes: null, url: null, github_url: null, project_url: null, extra: {},
+    }));
+    store.write(records.map((record) => ({ record, hashes: { content: record.id, record: record.id }, vector: null })));
+    store.close();
+    const file = path.join(dir.path, 'papers.db');
+    // Overwrite a run of pages in the middle (table and index b-tree pages), not the header.
+    const fd = openSync(file, 'r+');
+    const garbage = Buffer.alloc(8 * 4096, 0x5a);
+    writeSync(fd, garbage, 0, garbage.length, Math.floor(statSync(file).size / 2 / 4096) * 4096);
+    closeSync(fd);
+    let thrown: unknown;
+    try {
+      openTestStore(dir.path).close();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(AppError);
+    expect((thrown as AppError).code).toBe('STORAGE_FAILED');
+    expect((thrown as AppError).message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(.+\\); paperseek will not write to it .*To recover: ingest your sources again into a new data dir`));
+  });
+});
