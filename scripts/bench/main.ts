@@ -4,7 +4,7 @@ import { log, parseArgs } from './lib/report.ts';
 
 const SECTIONS = ['ingest', 'query', 'hnsw', 'orama'] as const;
 // Side experiments, not part of `all`.
-const EXTRA = ['hnsw-native', 'ingest-scale'] as const;
+const EXTRA = ['hnsw-native', 'ingest-scale', 'index-verify'] as const;
 type Section = (typeof SECTIONS)[number] | (typeof EXTRA)[number];
 
 async function run(section: Section, args: ReturnType<typeof parseArgs>): Promise<void> {
@@ -18,6 +18,8 @@ async function run(section: Section, args: ReturnType<typeof parseArgs>): Promis
       return (await import('./hnsw.ts')).runHnsw(args);
     case 'orama':
       return (await import('./orama.ts')).runOrama(args);
+    case 'index-verify':
+      return (await import('./index-verify.ts')).runIndexVerify(args);
     case 'ingest-scale':
       return (await import('./ingest-scale.ts')).runIngestScale(args);
     case 'hnsw-native':
