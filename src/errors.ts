@@ -4,6 +4,7 @@
 export const errorCodes = [
   'BAD_REQUEST',
   'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
   'MODEL_UNAVAILABLE',
   'INDEX_MISMATCH',
   'BAD_CONFIG',

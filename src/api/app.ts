@@ -1,10 +1,11 @@
 // Builds the Hono app from ready-made parts; reads no environment, so tests build it directly.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
+import type { Context } from 'hono';
 import { getPath } from 'hono/utils/url';
 import type { SearchService } from '../search/search-service.ts';
 import { registerDocs } from './docs.ts';
-import { errorBody, handleError, validationError } from './errors.ts';
+import { errorBody, handleError, statusOf, validationError } from './errors.ts';
 import { closeAfterRejectedBody, limitBody, strictUrl } from './request-limits.ts';
 import { registerHealth } from './routes/health.ts';
 import { paperRoutingPath, registerPapers } from './routes/papers.ts';
@@ -28,7 +29,8 @@ export function createApp({ search, slicer }: AppDeps): OpenAPIHono {
     },
   });
   if (slicer) app.use('*', timeSliced(slicer));
-  app.use('*', cors());
+  // Only the methods some route answers (HEAD with GET; OPTIONS is this preflight itself).
+  app.use('*', cors({ allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'] }));
   app.use('*', closeAfterRejectedBody());
   // API routes only: the web UI at / reads its own URL state and must not become a JSON error.
   for (const path of ['/search', '/papers/*', '/recommend']) app.use(path, strictUrl());
@@ -39,7 +41,30 @@ export function createApp({ search, slicer }: AppDeps): OpenAPIHono {
   registerHealth(app, search);
   registerDocs(app);
   registerUi(app);
-  app.notFound((c) => c.json(errorBody('NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404));
+  app.notFound(notFoundOrNotAllowed(app));
   app.onError(handleError);
   return app;
+}
+
+/**
+ * No handler for this method and path: 405 with `Allow` when the path has routes for other
+ * methods, else 404. Both in the JSON error shape.
+ */
+function notFoundOrNotAllowed(app: OpenAPIHono) {
+  let methods: string[] | undefined;
+  return (c: Context): Response => {
+    // Every route is registered by the first request: read the methods they use once.
+    methods ??= [...new Set(app.routes.map((route) => route.method).filter((method) => method !== 'ALL'))];
+    const path = paperRoutingPath(getPath(c.req.raw));
+    // app.use middleware is registered under ALL and matches every path: only method routes count.
+    const allowed = methods.filter((method) => app.router.match(method, path)[0].some(([[, route]]) => route.method !== 'ALL'));
+    if (allowed.length === 0) return c.json(errorBody('NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404);
+    if (allowed.includes('GET')) allowed.push('HEAD');
+    allowed.push('OPTIONS');
+    c.header('allow', allowed.join(', '));
+    return c.json(
+      errorBody('METHOD_NOT_ALLOWED', `${c.req.path} does not answer ${c.req.method}: allowed methods are ${allowed.join(', ')}.`, { allow: allowed }),
+      statusOf('METHOD_NOT_ALLOWED'),
+    );
+  };
 }

@@ -1,5 +1,7 @@
 // Requests Node's HTTP parser rejects before Hono sees them (a URL or headers over Node's 16 KiB
-// limit, malformed HTTP) get the API's JSON error shape instead of Node's bare status line.
+// limit, malformed HTTP), and requests @hono/node-server cannot turn into a fetch Request (`OPTIONS *`,
+// HTTP/1.0 without Host), get the API's JSON error shape instead of a bare status line.
+import { RequestError } from '@hono/node-server';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ErrorCode } from '../errors.ts';
@@ -35,4 +37,18 @@ export function answerClientErrors(server: ClientErrorSource): void {
         body,
     );
   });
+}
+
+/**
+ * The `errorHandler` of @hono/node-server's request listener: a request it cannot make a fetch
+ * Request of (no Host, a target that is not a path such as `OPTIONS *`, a backslash in the path)
+ * is a 400; anything else thrown before the app answers is a 500. Without it the answer is an
+ * empty 400 or 500.
+ */
+export function answerRequestError(error: unknown): Response {
+  if (error instanceof RequestError) {
+    return Response.json(errorBody(MALFORMED.code, `${MALFORMED.message.slice(0, -1)}: ${error.message}.`), { status: statusOf(MALFORMED.code) });
+  }
+  console.error('request failed before reaching the app:', error);
+  return Response.json(errorBody('INTERNAL', 'Internal server error.'), { status: 500 });
 }

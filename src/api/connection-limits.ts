@@ -2,12 +2,12 @@
 // whole request (headers and body), an idle limit while it is being received, a cap on open
 // connections overall and per remote address. A request that runs out of time is answered 408,
 // a connection over its address's cap 503 with Retry-After; both in the API's JSON error shape.
-import { serve } from '@hono/node-server';
-import { STATUS_CODES, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ErrorCode } from '../errors.ts';
-import { answerClientErrors, type ClientErrorSource } from './client-errors.ts';
+import { answerClientErrors, answerRequestError, type ClientErrorSource } from './client-errors.ts';
 import { errorBody, statusOf } from './errors.ts';
 
 export interface ConnectionLimits {
@@ -168,11 +168,15 @@ export interface ServeOptions {
 }
 
 /**
- * Starts @hono/node-server's HTTP server with `limits` in force from its first connection, and
- * parser-level client errors (malformed requests, oversized headers) answered in the JSON shape.
+ * Starts an HTTP server for @hono/node-server's request listener with `limits` in force from its
+ * first connection, and parser-level client errors (malformed requests, oversized headers) and
+ * requests that are no fetch Request answered in the JSON shape.
  */
 export function serveWithLimits(options: ServeOptions, limits: ConnectionLimits, onListening?: (info: AddressInfo) => void): Server {
-  const server = serve({ ...options, serverOptions: connectionServerOptions(limits) }, onListening) as Server;
+  // @hono/node-server's serve() without its error answers: built here so requests it cannot read get JSON too.
+  const listener = getRequestListener(options.fetch, { hostname: options.hostname, errorHandler: answerRequestError });
+  const server = createServer(connectionServerOptions(limits), listener);
+  server.listen(options.port, options.hostname, () => onListening?.(server.address() as AddressInfo));
   answerClientErrors(limitConnections(server, limits));
   return server;
 }

@@ -15,30 +15,68 @@ export const MAX_ID_CHARS = RECORD_LIMITS.idChars;
 /** Author names a search result carries; GET /papers/{id} has them all. */
 export const MAX_RESULT_AUTHORS = 10;
 
-const integer = (what: string) =>
-  z.coerce.number({ error: 'must be a number' }).int({ error: 'must be an integer', abort: true }).openapi({ description: what });
+/** Query integers are written in decimal digits only: no sign, fraction, exponent, hex or spaces. */
+export const DECIMAL_DIGITS = /^\d+$/;
 
-const k = integer(`Number of results (1–${MAX_K}).`)
-  .min(1, { error: 'must be at least 1' })
-  .max(MAX_K, { error: `must be at most ${MAX_K}` })
+/**
+ * An integer query parameter in [min, max]: the text must be decimal digits (`z.coerce.number`
+ * would take `0x10`, `1e1`, ` 5` and an empty value as numbers). The spec shows it as an integer
+ * with its bounds, and the digits-only rule as a pattern.
+ */
+const queryInteger = (what: string, min: number, max: number) =>
+  z
+    .string({ error: 'must be a number' })
+    .min(1, { error: 'must not be empty', abort: true })
+    .regex(DECIMAL_DIGITS, { error: 'must be a whole number written in decimal digits' })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `must be at least ${min}` })
+        .max(max, { error: max === Number.MAX_SAFE_INTEGER ? 'is too large' : `must be at most ${max}` }),
+    )
+    .openapi({ type: 'integer', minimum: min, maximum: max, pattern: DECIMAL_DIGITS.source, description: what });
+
+const k = queryInteger(`Number of results (1–${MAX_K}).`, 1, MAX_K)
   .default(DEFAULT_K)
-  .openapi({ example: 5 });
+  .openapi({ default: DEFAULT_K, example: 5 });
 
-const offset = integer(`Results to skip, for pagination (0–${MAX_OFFSET}).`)
-  .min(0, { error: 'must be at least 0' })
-  .max(MAX_OFFSET, { error: `must be at most ${MAX_OFFSET}` })
-  .default(0);
+const offset = queryInteger(`Results to skip, for pagination (0–${MAX_OFFSET}).`, 0, MAX_OFFSET).default(0).openapi({ default: 0 });
 
 const isoDate = z
   .string()
+  .min(1, { error: 'must not be empty', abort: true })
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD' })
   .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), {
     error: 'is not a real calendar date',
-  });
+  })
+  .openapi({ format: 'date' });
+
+/** Text with at least one character that is not whitespace (JavaScript's \s is what trim() removes). */
+const NOT_BLANK = /\S/;
+
+/** At most `max` characters as JSON Schema's maxLength counts them: code points, not UTF-16 units. */
+const atMostChars = (max: number) => (value: string) => value.length <= max || [...value].length <= max;
+
+/**
+ * Free text of 1–MAX_QUERY_CHARS characters with a non-space one, trimmed. Checked before trimming,
+ * so the spec's minLength, maxLength and pattern are exactly what is enforced.
+ */
+const freeText = (typeError: string) =>
+  z
+    .string({ error: typeError })
+    .min(1, { error: 'must not be empty', abort: true })
+    .refine(atMostChars(MAX_QUERY_CHARS), { error: `must be at most ${MAX_QUERY_CHARS} characters`, abort: true })
+    .regex(NOT_BLANK, { error: 'must contain a non-space character' })
+    .trim()
+    .openapi({ maxLength: MAX_QUERY_CHARS });
 
 const flag = z
   .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1');
+
+/** Exactly the texts whose trimmed value matches CATEGORY_PATTERN (JavaScript's \s is what trim() removes; see test/api/contract-exactness.test.ts). */
+export const CATEGORY_PATTERN_AS_SENT = /^\s*[A-Za-z0-9.\-_][A-Za-z0-9.\-_ ]{0,63}\*?\s*$/;
 
 /** A category filter value (see src/store/category.ts); the CLI parses --category with it too. */
 export const categoryFilter = z
@@ -46,6 +84,8 @@ export const categoryFilter = z
   .trim()
   .regex(CATEGORY_PATTERN, { error: CATEGORY_RULE })
   .openapi({
+    // CATEGORY_PATTERN applies after trimming; the spec states the same rule on the text as sent.
+    pattern: CATEGORY_PATTERN_AS_SENT.source,
     description:
       'Only papers in this category: `cs.LG` or `hep-ph` exactly, `cs.*` (or `cs.`) any category starting with `cs.`. Case is ignored.',
     example: 'cs.LG',
@@ -55,11 +95,8 @@ export const categoryFilter = z
 const filterFields = {
   published_from: isoDate.optional().openapi({ description: 'Only papers published on or after this date.', example: '2024-01-01' }),
   published_to: isoDate.optional().openapi({ description: 'Only papers published on or before this date.' }),
-  min_upvotes: integer('Only papers with at least this many upvotes.')
-    .min(0, { error: 'must be at least 0' })
-    .max(Number.MAX_SAFE_INTEGER, { error: 'is too large' })
-    .optional(),
-  has_code: flag.optional().openapi({ type: 'boolean', description: 'Only papers with (true) or without (false) a GitHub link.' }),
+  min_upvotes: queryInteger('Only papers with at least this many upvotes.', 0, Number.MAX_SAFE_INTEGER).optional(),
+  has_code: flag.optional().openapi({ type: 'boolean', description: 'Only papers with (true) or without (false) a GitHub link; `1` and `0` are read as true and false.' }),
   category: categoryFilter.optional(),
 };
 
@@ -69,12 +106,10 @@ const dateRangeError = { error: 'must not be after published_to', path: ['publis
 
 export const SearchQuery = z
   .object({
-    q: z
-      .string({ error: 'is required' })
-      .trim()
-      .min(1, { error: 'must not be empty' })
-      .max(MAX_QUERY_CHARS, { error: `must be at most ${MAX_QUERY_CHARS} characters` })
-      .openapi({ description: 'Free-text query.', example: 'disentanglement in diffusion' }),
+    q: freeText('is required').openapi({
+      description: 'Free-text query (leading and trailing spaces are ignored).',
+      example: 'disentanglement in diffusion',
+    }),
     mode: z
       .enum(SEARCH_MODES, { error: `must be one of ${SEARCH_MODES.join(', ')}` })
       .default('hybrid')
@@ -87,7 +122,11 @@ export const SearchQuery = z
 
 export const SimilarQuery = z.object({ k, offset, ...filterFields }).refine(dateRangeIsOrdered, dateRangeError);
 
-const paperId = z.string({ error: 'must be a paper id' }).min(1, { error: 'must not be empty' }).max(MAX_ID_CHARS, { error: `must be at most ${MAX_ID_CHARS} characters` });
+const paperId = z
+  .string({ error: 'must be a paper id' })
+  .min(1, { error: 'must not be empty', abort: true })
+  .refine(atMostChars(MAX_ID_CHARS), { error: `must be at most ${MAX_ID_CHARS} characters` })
+  .openapi({ maxLength: MAX_ID_CHARS });
 
 /** A JSON number that must be an integer in [min, max], with messages naming the bound. */
 const jsonInteger = (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -109,13 +148,9 @@ export const RecommendBody = z
       .max(MAX_IDS, { error: `must name at most ${MAX_IDS} papers` })
       .default([])
       .openapi({ description: 'Papers the results should move away from (0–100 ids).' }),
-    text: z
-      .string({ error: 'must be a string' })
-      .trim()
-      .min(1, { error: 'must not be empty' })
-      .max(MAX_QUERY_CHARS, { error: `must be at most ${MAX_QUERY_CHARS} characters` })
+    text: freeText('must be a string')
       .optional()
-      .openapi({ description: 'Optional free text that counts as one more positive example.' }),
+      .openapi({ description: 'Optional free text that counts as one more positive example (leading and trailing spaces are ignored).' }),
     k: jsonInteger(1, MAX_K).default(DEFAULT_K).openapi({ description: `Number of results (1–${MAX_K}).` }),
     offset: jsonInteger(0, MAX_OFFSET).default(0).openapi({ description: `Results to skip, for pagination (0–${MAX_OFFSET}).` }),
     published_from: isoDate.optional().openapi({ description: 'Only papers published on or after this date (YYYY-MM-DD).' }),

@@ -162,11 +162,14 @@ describe('GET /health and unknown routes', () => {
     expect(body).toMatchObject({ status: 'ok', papers: 68, model: { id: 'lexical', dims: sample.embedder.dims, ready: true, error: null } });
   });
 
-  it('answers unknown routes and methods with a JSON 404', async () => {
+  it('answers unknown routes with a JSON 404, and unknown methods on known routes with a JSON 405', async () => {
     const { status, body } = await get('/nope');
     expect(status).toBe(404);
     expect(body.error.code).toBe('NOT_FOUND');
-    expect((await get('/search?q=x', { method: 'POST' })).status).toBe(404);
+    const post = await get('/search?q=x', { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.body.error.code).toBe('METHOD_NOT_ALLOWED');
+    expect(post.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
   });
 });
 

@@ -93,7 +93,7 @@ describe('GET /openapi.json', () => {
     const mode = search.parameters.find((p: { name: string }) => p.name === 'mode');
     expect(mode.schema.enum).toEqual(['hybrid', 'semantic', 'keyword']);
     const category = search.parameters.find((p: { name: string }) => p.name === 'category');
-    expect(category).toMatchObject({ in: 'query', required: false, schema: { type: 'string', pattern: expect.stringContaining('{1,64}') } });
+    expect(category).toMatchObject({ in: 'query', required: false, schema: { type: 'string', pattern: expect.stringContaining('{0,63}') } });
     for (const path of ['/papers/{id}/similar']) {
       expect(spec.paths[path]!.get.parameters.map((p: { name: string }) => p.name), path).toContain('category');
     }
