@@ -87,13 +87,16 @@ export class PaperStore {
     ensureDirectory(options.dataDir);
     const lock = writer ? WriteLock.acquire(options.dataDir) : undefined;
     const file = path.join(options.dataDir, DB_FILE);
+    let db: Db | undefined;
     try {
-      const db = openWriterOrReader(file, writer);
+      db = openWriterOrReader(file, writer);
       const store = new PaperStore(db, new MetaTable(db), new PaperTable(db), options, lock);
       const spec = store.spec;
       if (spec) store.index = store.loadIndex(spec.dims);
       return store;
     } catch (error) {
+      // Nothing stays open after a failed open (a full disk must be unmountable, the file deletable).
+      if (db?.open) db.close();
       lock?.release();
       throw error;
     }
@@ -341,9 +344,12 @@ export class PaperStore {
     try {
       written = index.save(file);
     } catch (error) {
+      // The published generation readers use, which is not the one this writer loaded when it had to rebuild.
+      const published = this.meta.get<IndexState>('index')?.generation;
+      const previous = published ? `The published index (generation ${published}) is unchanged and still used` : 'No index was published before';
       throw new AppError(
         'STORAGE_FAILED',
-        `Could not write the index file ${file}: ${(error as Error).message}. The previous index (generation ${this.loadedGeneration}) is unchanged and still used; papers already committed are kept and will be indexed by the next run.`,
+        `Could not write the index file ${file}: ${(error as Error).message}. ${previous}; papers already committed are kept and will be indexed by the next run.`,
         { file },
         { cause: error },
       );

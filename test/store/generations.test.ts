@@ -133,7 +133,7 @@ describe('storage failures', () => {
       // Fill the disk, leaving too little room for the next index file.
       const free = statfsSync(mount);
       writeFileSync(path.join(mount, 'filler'), Buffer.alloc(Math.max(0, free.bavail * free.bsize - 16 * 1024)));
-      expect(() => store.save()).toThrowError(/Could not write the index file .*papers\.2\.hnsw: not enough free space.*previous index \(generation 1\) is unchanged/s);
+      expect(() => store.save()).toThrowError(/Could not write the index file .*papers\.2\.hnsw: not enough free space.*published index \(generation 1\) is unchanged/s);
       // SQLite's own full-disk error (raw: "database or disk is full", no path) reaches the user as
       // one line naming the database file and the free space left.
       let full: unknown;
@@ -151,6 +151,9 @@ describe('storage failures', () => {
       expect(message).toMatch(new RegExp(`; \\d+(\\.\\d)? (B|KiB) free on the disk of ${dataDir.replaceAll('/', '\\/')}\\. Free some space`));
       expect(storageFailure(full)?.code).toBe('STORAGE_FAILED');
       store.close();
+      // A retry on the still-full disk rebuilds from SQLite and fails to publish again: the message
+      // names the generation in use (1), not the 0 of the index it built in memory.
+      expect(() => PaperStore.open({ dataDir, hnsw: HNSW })).toThrowError(/published index \(generation 1\) is unchanged and still used/);
       const reader = PaperStore.open({ dataDir, hnsw: HNSW, role: 'reader' });
       expect(reader.generation).toBe(1);
       expect(nearestId(reader, 4)).toBe('p4');
