@@ -93,3 +93,23 @@ describe('streaming limits', () => {
     ]);
   });
 });
+
+describe('XML record limit', () => {
+  it('skips an OAI-PMH record whose text is over the limit, keeps the text bounded, and reads the next one', async () => {
+    const { readArxivOai } = await import('../../src/sources/formats/arxiv-oai.ts');
+    const record = (id: string, abstract: string) =>
+      `<record><header><identifier>oai:arXiv.org:${id}</identifier><datestamp>2024-01-02</datestamp></header><metadata>` +
+      `<arXiv xmlns="http://arxiv.org/OAI/arXiv/"><id>${id}</id><created>2024-01-01</created><title>Paper ${id}</title>` +
+      `<abstract>${abstract}</abstract></arXiv></metadata></record>\n`;
+    const huge = 'word '.repeat(Math.ceil((RECORD_LIMITS.recordBytes + 1024) / 5));
+    const document =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords>\n' +
+      record('2401.00001', 'A short abstract.') +
+      record('2401.00002', huge) +
+      record('2401.00003', 'Another short one.') +
+      '</ListRecords></OAI-PMH>\n';
+    const entries = await collect(readArxivOai(pieces(document, 1 << 20)));
+    expect(entries.map((e) => (e.ok ? e.record.id : `skip line ${e.line}`))).toEqual(['2401.00001', 'skip line 4', '2401.00003']);
+    expect(entries[1]).toMatchObject({ ok: false, problems: [{ field: '(record)', reason: expect.stringMatching(/over the 16 MB a record may have; skipped/) }] });
+  });
+});

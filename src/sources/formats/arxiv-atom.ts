@@ -7,7 +7,7 @@ import { buildRecord } from '../build-record.ts';
 import { FieldReader, got, normalizeSpace, requiredText } from '../fields.ts';
 import { decodeLatex } from '../latex.ts';
 import type { FieldProblem, SourceEntry } from '../record.ts';
-import { captureXml, childNamed, childrenNamed, childText, wholeNumber, type XmlElement } from './xml-stream.ts';
+import { captureXml, childNamed, childrenNamed, childText, oversizedEntry, wholeNumber, type XmlElement } from './xml-stream.ts';
 
 export const ATOM_NS = 'http://www.w3.org/2005/Atom';
 export const ARXIV_ATOM_NS = 'http://arxiv.org/schemas/atom';
@@ -155,6 +155,10 @@ export async function* readArxivAtom(
       continue;
     }
     feedInfo.report();
+    if (element.oversized) {
+      yield oversizedEntry(element.line);
+      continue;
+    }
     throwIfApiError(element);
     yield arxivEntry(element.line, atomFields(element));
   }

@@ -8,7 +8,7 @@ import { decodeLatex } from '../latex.ts';
 import type { SourceEntry } from '../record.ts';
 import { arxivEntry, type ArxivFields } from './arxiv-atom.ts';
 import { splitAuthors } from './arxiv-authors.ts';
-import { captureXml, childNamed, childrenNamed, childText, wholeNumber, type XmlElement } from './xml-stream.ts';
+import { captureXml, childNamed, childrenNamed, childText, oversizedEntry, wholeNumber, type XmlElement } from './xml-stream.ts';
 
 export const OAI_NS = 'http://www.openarchives.org/OAI/2.0/';
 export const ARXIV_OAI_NS = 'http://arxiv.org/OAI/arXiv/';
@@ -161,6 +161,7 @@ export async function* readArxivOai(
   for await (const element of elements) {
     if (element.local === 'resumptionToken') options.onResumptionToken?.(resumptionToken(element));
     else if (element.local === 'error') throwIfOaiError(element);
+    else if (element.oversized) yield oversizedEntry(element.line);
     else {
       const entry = recordEntry(element, options);
       if (entry !== null) yield entry;

@@ -4,6 +4,8 @@
 // the largest record, whatever the size of the file or response.
 
 import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { RECORD_LIMITS } from '../limits.ts';
+import type { SourceEntry } from '../record.ts';
 
 /** One element with everything inside it, namespaces resolved. */
 export interface XmlElement {
@@ -18,6 +20,8 @@ export interface XmlElement {
   text: string;
   /** 1-based line of the start tag. */
   line: number;
+  /** Set on a captured element whose text passed RECORD_LIMITS.recordBytes: text past it was not kept. */
+  oversized?: boolean;
 }
 
 export interface CaptureOptions {
@@ -39,6 +43,12 @@ export function childrenNamed(element: XmlElement | undefined, uri: string, loca
 /** The text of a child element, or undefined when there is no such child. */
 export function childText(element: XmlElement | undefined, uri: string, local: string): string | undefined {
   return childNamed(element, uri, local)?.text;
+}
+
+/** The entry for a record whose text passed the record limit: skipped and reported, reading goes on. */
+export function oversizedEntry(line: number): SourceEntry {
+  const limit = `${RECORD_LIMITS.recordBytes / 2 ** 20} MB`;
+  return { ok: false, line, problems: [{ field: '(record)', reason: `the record's text is over the ${limit} a record may have; skipped` }] };
 }
 
 /** A count written as element text or attribute (`cursor="0"`), or null when it is not one. */
@@ -88,7 +98,16 @@ export async function* captureXml(chunks: AsyncIterable<string>, options: Captur
     open.at(-1)?.children.push(element);
     open.push(element);
   });
+  // Text is kept up to the record limit, so one huge record cannot exhaust memory; the reader
+  // reports an oversized element as skipped.
   const addText = (text: string): void => {
+    const outermost = open[0];
+    if (outermost === undefined || outermost.oversized) return;
+    if (outermost.text.length + text.length > RECORD_LIMITS.recordBytes) {
+      outermost.oversized = true;
+      for (const element of open) element.text = '';
+      return;
+    }
     for (const element of open) element.text += text;
   };
   parser.on('text', addText);
