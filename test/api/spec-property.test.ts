@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZodType } from 'zod';
-import { ErrorResponse, Health, Paper, SearchResponse, SimilarResponse } from '../../src/api/schemas.ts';
+import { ErrorResponse, Health, Paper, RecommendResponse, SearchResponse, SimilarResponse } from '../../src/api/schemas.ts';
 import { startSampleServer, type SampleServer } from '../support/sample-server.ts';
 import { allowedText, parameterSchemas, specAllows, type Operation, type Schema, type Spec } from './spec-values.ts';
 
@@ -97,6 +97,51 @@ describe('every request the spec allows gets a documented answer in the document
       );
     });
   }
+});
+
+/** A JSON value `schema` allows (objects by their properties, arrays by their items, $refs resolved). */
+function allowedJson(schema: any): fc.Arbitrary<unknown> {
+  if (schema.$ref) return allowedJson(spec.components!.schemas[String(schema.$ref).split('/').at(-1)!]);
+  const type = Array.isArray(schema.type) ? schema.type.find((t: string) => t !== 'null') : schema.type;
+  if (type === 'object') {
+    const properties = schema.properties as Record<string, unknown>;
+    return fc.record(Object.fromEntries(Object.entries(properties).map(([name, property]) => [name, allowedJson(property)])), {
+      requiredKeys: schema.required ?? [],
+    });
+  }
+  if (type === 'array') {
+    const items = schema.items.type === 'string' && !schema.items.pattern ? fc.oneof(fc.constant(KNOWN_PAPER), allowedJson(schema.items)) : allowedJson(schema.items);
+    return fc.array(items, { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 5, 5) });
+  }
+  if (type === 'integer') return fc.integer({ min: schema.minimum ?? 0, max: Math.min(schema.maximum ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) });
+  if (type === 'boolean') return fc.boolean();
+  return allowedText(schema as Schema).filter(encodable);
+}
+
+describe('every body the spec allows for POST /recommend gets a documented answer in the documented shape', () => {
+  it('POST /recommend', async () => {
+    const op = spec.paths['/recommend']!.post as Operation;
+    const documented = Object.keys(op.responses).map(Number);
+    const bodySchema = op.requestBody.content['application/json'].schema;
+    await fc.assert(
+      fc.asyncProperty(allowedJson(bodySchema), async (body) => {
+        const response = await fetch(`${sample.base}/recommend`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const answer: unknown = await response.json();
+        const shown = `${JSON.stringify(body)} → ${response.status} ${JSON.stringify(answer)}`;
+        expect(response.status, shown).toBeLessThan(500);
+        expect(documented, shown).toContain(response.status);
+        const parsed = (response.status === 200 ? RecommendResponse : ErrorResponse).safeParse(answer);
+        expect(parsed.success, shown).toBe(true);
+        if (response.status === 400) {
+          // The rules a schema cannot state: the ids must exist, and a date range must not be reversed.
+          const { published_from: from, published_to: to } = body as { published_from?: string; published_to?: string };
+          const unknownIds = (answer as { error: { message: string } }).error.message.startsWith('Unknown paper id');
+          expect(unknownIds || (from !== undefined && to !== undefined && from > to), shown).toBe(true);
+        }
+      }),
+      params(SEED),
+    );
+  });
 });
 
 describe('a single parameter value is accepted exactly when the spec allows it', () => {
