@@ -5,6 +5,7 @@ import { statSync } from 'node:fs';
 import type { Embedder } from '../embed/embedder.ts';
 import { AppError } from '../errors.ts';
 import { STDIN } from '../sources/index.ts';
+import { duplicateIdProblem } from '../sources/located.ts';
 import type { ReadOptions } from '../sources/record.ts';
 import type { PaperStore } from '../store/paper-store.ts';
 import { ingestHashed, type HashedRecord, type IngestCounts } from './ingest.ts';
@@ -102,8 +103,7 @@ export async function ingestSources(
         }
         const first = duplicateOf.get(item);
         if (first) {
-          const where = first.file === file ? `line ${first.line}` : `${first.file}, line ${first.line}`;
-          report.skip(file, item.line, [{ field: 'id', reason: `duplicate id "${item.record.id}" (first seen at ${where}); kept the first` }]);
+          report.skip(file, item.line, [duplicateIdProblem(item.record.id, first, file)]);
           continue;
         }
         if (item.warnings.length > 0) report.warn(file, item.line, item.warnings);

@@ -7,10 +7,10 @@ import { readArxivAtom } from './formats/arxiv-atom.ts';
 import { readArxivOai } from './formats/arxiv-oai.ts';
 import { readDelimited } from './formats/csv.ts';
 import { parseHfPage } from './hf-page.ts';
-import { openInput, textOf, type SourceInput } from './input.ts';
+import { openInput, peek, textOf, type SourceInput } from './input.ts';
 import { JSON_FORMAT_NAMES, jsonEntries } from './json-formats.ts';
 import { jsonDocument, jsonLines } from './json-stream.ts';
-import { byLine } from './located.ts';
+import { byLine, duplicateIdProblem, type FirstSeen } from './located.ts';
 import type { ReadOptions, SourceEntry, SourceProblem, SourceResult } from './record.ts';
 
 export type { PaperRecord, ReadOptions, SourceEntry, SourceProblem, SourceResult } from './record.ts';
@@ -44,7 +44,9 @@ export async function openSource(path: string, options: ReadOptions = {}, stdin?
     throw new AppError('BAD_INPUT_FILE', `unknown format "${options.format}": expected one of ${FORMAT_NAMES.join(', ')}`);
   }
   const input = await openInput(path, stdin);
-  const { head, bytes } = await peekText(input.bytes);
+  const peeked = await peek(input.bytes, DETECT_BYTES);
+  const head = new TextDecoder().decode(peeked.head.subarray(0, DETECT_BYTES));
+  const bytes = peeked.rest;
   const forced = (CONTAINER_FORMATS as readonly string[]).includes(options.format ?? '') ? (options.format as Container) : undefined;
   const detected = forced ? { container: forced } : detectContainer(head, input.name);
   if ('unknown' in detected) {
@@ -81,28 +83,6 @@ export async function openSource(path: string, options: ReadOptions = {}, stdin?
   }
 }
 
-/** The first bytes as text for detection, and the byte stream with them put back. */
-async function peekText(source: AsyncIterable<Buffer>): Promise<{ head: string; bytes: AsyncIterable<Buffer> }> {
-  const iterator = source[Symbol.asyncIterator]();
-  const taken: Buffer[] = [];
-  let size = 0;
-  let done = false;
-  while (size < DETECT_BYTES) {
-    const next = await iterator.next();
-    if (next.done) {
-      done = true;
-      break;
-    }
-    taken.push(next.value);
-    size += next.value.length;
-  }
-  const bytes = (async function* () {
-    yield* taken.splice(0);
-    if (!done) yield* { [Symbol.asyncIterator]: () => iterator };
-  })();
-  return { head: new TextDecoder().decode(Buffer.concat(taken).subarray(0, DETECT_BYTES)), bytes };
-}
-
 async function* pageEntries(bytes: AsyncIterable<Buffer>, input: SourceInput, options: ReadOptions, notes: string[]): AsyncGenerator<SourceEntry> {
   let text = '';
   for await (const piece of textOf(bytes)) {
@@ -133,7 +113,7 @@ async function* pageEntries(bytes: AsyncIterable<Buffer>, input: SourceInput, op
  * (see src/ingest/). The first record of an id wins; later ones are reported on their line.
  */
 export async function readSources(paths: readonly string[], options: ReadOptions = {}): Promise<SourceResult & { warnings: SourceProblem[] }> {
-  const seen = new Map<string, { file: string; line: number }>();
+  const seen = new Map<string, FirstSeen>();
   const merged = { records: [] as SourceResult['records'], problems: [] as SourceProblem[], warnings: [] as SourceProblem[], notes: [] as string[] };
   for (const path of paths) {
     const source = await openSource(path, options);
@@ -147,8 +127,7 @@ export async function readSources(paths: readonly string[], options: ReadOptions
       for (const w of entry.warnings) merged.warnings.push({ file, line: entry.line, ...w });
       const first = seen.get(entry.record.id);
       if (first) {
-        const where = first.file === file ? `line ${first.line}` : `${first.file}, line ${first.line}`;
-        problems.push({ file, line: entry.line, field: 'id', reason: `duplicate id "${entry.record.id}" (first seen at ${where}); kept the first` });
+        problems.push({ file, line: entry.line, ...duplicateIdProblem(entry.record.id, first, file) });
         continue;
       }
       seen.set(entry.record.id, { file, line: entry.line });

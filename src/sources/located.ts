@@ -1,7 +1,7 @@
 // Records tagged with the line they start on, and the "first id wins" rule that uses those
 // lines to point at later duplicates, within one file and across files.
 
-import type { PaperRecord, SourceProblem } from './record.ts';
+import type { FieldProblem, PaperRecord, SourceProblem } from './record.ts';
 
 export interface LocatedRecord {
   record: PaperRecord;
@@ -44,15 +44,15 @@ export function dropDuplicateIds(
       kept.push(located);
       continue;
     }
-    const where = first.file === file ? `line ${first.line}` : `${first.file}, line ${first.line}`;
-    problems.push({
-      file,
-      line: located.line,
-      field: 'id',
-      reason: `duplicate id "${id}" (first seen at ${where}); kept the first`,
-    });
+    problems.push({ file, line: located.line, ...duplicateIdProblem(id, first, file) });
   }
   return { kept, problems };
+}
+
+/** The problem reported on a later record with an id already read (first one wins), in any reader. */
+export function duplicateIdProblem(id: string, first: FirstSeen, file: string): FieldProblem {
+  const where = first.file === file ? `line ${first.line}` : `${first.file}, line ${first.line}`;
+  return { field: 'id', reason: `duplicate id "${id}" (first seen at ${where}); kept the first` };
 }
 
 /** Problems in file order, so a user can fix them top to bottom (sort is stable). */

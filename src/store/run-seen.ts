@@ -3,12 +3,8 @@
 // the whole index against the input with one SQL query. The temp database lives in memory: as a
 // temp file, its journal writes cost 16 % of a keyword-only ingest (300k papers: 5,300 → 6,150
 // records/s); all of arXiv (2.7M ids, the file as a number) is well under 100 MB.
+import type { FirstSeen } from '../sources/located.ts';
 import type { Db } from './database.ts';
-
-export interface FirstSeen {
-  file: string;
-  line: number;
-}
 
 export class RunSeen {
   private readonly statements;
