@@ -40,6 +40,12 @@ function calendarDate(year: number, month: number, day: number): string | null {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
+/** `YYYY-MM-DD` of an ISO date or datetime that names a real calendar day, else null. */
+export function parseIsoDate(text: string): string | null {
+  const match = ISO_DATE.exec(text);
+  return match ? calendarDate(Number(match[1]), Number(match[2]), Number(match[3])) : null;
+}
+
 /**
  * A date as `YYYY-MM-DD` from ISO dates/datetimes, RFC 2822 dates and bare years (a year alone
  * becomes January 1 of it, so year filters still work). The day is kept as written, not shifted
@@ -49,9 +55,8 @@ export function parseDate(value: unknown): string | null {
   if (typeof value === 'number' && Number.isInteger(value) && value >= 1000 && value <= 9999) return `${value}-01-01`;
   if (typeof value !== 'string') return null;
   const text = value.trim();
-  let match = ISO_DATE.exec(text);
-  if (match) return calendarDate(Number(match[1]), Number(match[2]), Number(match[3]));
-  match = RFC_2822.exec(text);
+  if (ISO_DATE.test(text)) return parseIsoDate(text);
+  let match = RFC_2822.exec(text);
   if (match) {
     const month = MONTHS[match[2]!.toLowerCase()];
     return month === undefined ? null : calendarDate(Number(match[3]), month, Number(match[1]));

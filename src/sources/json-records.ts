@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import { buildRecord } from './build-record.ts';
-import { got, isRecord, parseDoi } from './fields.ts';
+import { got, isRecord, parseDoi, parseIsoDate } from './fields.ts';
 import { parseHttpUrl } from './links.ts';
 import type { FieldProblem, MappedRecord } from './record.ts';
 
@@ -31,24 +31,13 @@ const optionalUrl = z
   .transform((s) => (s === '' ? null : s))
   .nullish();
 
-// YYYY-MM-DD, or an ISO datetime (`T` or space separator, optional seconds, fraction and zone).
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
-
-function isCalendarDate(text: string): boolean {
-  const match = ISO_DATE.exec(text);
-  if (match === null) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]) - 1, Number(match[3])];
-  const date = new Date(Date.UTC(year, month, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month && date.getUTCDate() === day;
-}
-
 // The date is kept as written (first 10 characters), not shifted to UTC: a paper dated
 // 2024-11-25 in its own time zone is listed on that day.
 const isoDate = () =>
   z
     .string({ error: (issue) => `must be a date string like 2024-11-25, ${got(issue.input)}` })
     .trim()
-    .refine(isCalendarDate, { error: (issue) => `must be a date like 2024-11-25 or an ISO datetime, ${got(issue.input)}` })
+    .refine((text) => parseIsoDate(text) !== null, { error: (issue) => `must be a date like 2024-11-25 or an ISO datetime, ${got(issue.input)}` })
     .transform((s) => s.slice(0, 10))
     .nullish();
 
