@@ -7,12 +7,14 @@
 // and re-runs ingest or compact (a writer process): 0 lost, 0 wrong answers, 0 crashes, and never
 // a damaged index file published again.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readSource } from '../src/sources/index.ts';
+import { DB_FILE } from '../src/store/database.ts';
+import { IndexFiles } from '../src/store/index-files.ts';
 import { PaperStore } from '../src/store/paper-store.ts';
 import { writeTestModel } from './test-model/index.ts';
 
@@ -163,7 +165,7 @@ process.kill(process.pid, 'SIGKILL');
 
 /** Leaves a WAL full of committed deletes by a killed writer, then flips bytes in it. */
 function damageWal(dataDir: string): string {
-  const db = path.join(dataDir, 'papers.db');
+  const db = path.join(dataDir, DB_FILE);
   const module = path.join(ROOT, 'node_modules/better-sqlite3');
   spawnSync(process.execPath, ['-e', DIE_WITH_WAL, module, db, '20']);
   const wal = `${db}-wal`;
@@ -191,12 +193,9 @@ function damage(file: string, kind: (typeof DAMAGES)[number]): string {
 }
 
 function newestIndexFile(dataDir: string): { generation: number; file: string } {
-  const generations = readdirSync(dataDir)
-    .map((name) => /^papers\.(\d+)\.hnsw$/.exec(name)?.[1])
-    .filter((match): match is string => match !== undefined)
-    .map(Number);
-  const generation = Math.max(...generations);
-  return { generation, file: path.join(dataDir, `papers.${generation}.hnsw`) };
+  const files = new IndexFiles(dataDir);
+  const generation = Math.max(...files.generations());
+  return { generation, file: files.file(generation) };
 }
 
 async function corruptRuns(runs: number, corpus: string, env: Record<string, string>, reference: Snapshot, dataDir: string): Promise<boolean> {

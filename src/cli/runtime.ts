@@ -6,6 +6,7 @@ import type { AppConfig } from '../config.ts';
 import { TransformersEmbedder } from '../embed/transformers-embedder.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { ModelSlot } from '../search/types.ts';
+import { DB_FILE } from '../store/database.ts';
 import { PaperStore } from '../store/paper-store.ts';
 
 /**
@@ -29,7 +30,7 @@ export function openStore(config: AppConfig, role: 'writer' | 'reader' = 'writer
 
 /** The store for commands that only read: a missing index is an error, not a new empty one. */
 export function openExistingStore(config: AppConfig): PaperStore {
-  if (!existsSync(path.join(config.dataDir, 'papers.db'))) {
+  if (!existsSync(path.join(config.dataDir, DB_FILE))) {
     throw new AppError('NOT_FOUND', `No index in ${config.dataDir}: run \`paperseek ingest <files>\` (or \`paperseek serve\`) first, or set PAPERSEEK_DATA_DIR.`);
   }
   return openStore(config, 'reader');

@@ -5,8 +5,9 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, s
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError, messageOf } from '../errors.ts';
-import { quickCheck, storageFailure } from './database.ts';
-import { DB_FILE, indexFile } from './health.ts';
+import { DB_FILE, quickCheck, storageFailure } from './database.ts';
+import { indexFile } from './health.ts';
+import { INDEX_FILE } from './index-files.ts';
 
 export interface BackupResult {
   target: string;
@@ -26,7 +27,7 @@ export async function backupStore(dataDir: string, target: string): Promise<Back
   } catch (error) {
     throw new AppError('STORAGE_FAILED', `Cannot use backup folder ${target}: ${messageOf(error)}.`, { target }, { cause: error });
   }
-  const clash = readdirSync(target).find((name) => name === DB_FILE || /^papers\.\d+\.hnsw$/.test(name));
+  const clash = readdirSync(target).find((name) => name === DB_FILE || INDEX_FILE.test(name));
   if (clash) throw new AppError('BAD_REQUEST', `${target} already holds an index (${clash}); back up into an empty or new folder.`, { target });
 
   const copy = path.join(target, DB_FILE);

@@ -7,6 +7,9 @@ import { AppError } from '../errors.ts';
 
 export type Db = Database.Database;
 
+/** The SQLite file of a data dir; its HNSW files are named by ./index-files.ts. */
+export const DB_FILE = 'papers.db';
+
 export const SCHEMA_VERSION = 4;
 
 const SCHEMA_V1 = `

@@ -6,10 +6,9 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { AppError, messageOf } from '../errors.ts';
-import { quickCheck } from './database.ts';
+import { DB_FILE, quickCheck } from './database.ts';
 import { IndexFiles } from './index-files.ts';
 
-export const DB_FILE = 'papers.db';
 
 export interface StorageReport {
   dataDir: string;

@@ -5,7 +5,8 @@
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-const PATTERN = /^papers\.(\d+)\.hnsw$/;
+/** The name of a generation's file; the generation is the first group. */
+export const INDEX_FILE = /^papers\.(\d+)\.hnsw$/;
 
 export class IndexFiles {
   constructor(private readonly dir: string) {}
@@ -16,7 +17,7 @@ export class IndexFiles {
 
   generations(): number[] {
     return readdirSync(this.dir)
-      .map((name) => PATTERN.exec(name)?.[1])
+      .map((name) => INDEX_FILE.exec(name)?.[1])
       .filter((match): match is string => match !== undefined)
       .map(Number)
       .sort((a, b) => a - b);

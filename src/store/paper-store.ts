@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { EmbeddingSpec } from '../embed/embedder.ts';
 import { AppError, messageOf } from '../errors.ts';
 import type { PaperRecord } from '../sources/record.ts';
-import { openDatabase, quickCheck, type Db } from './database.ts';
+import { DB_FILE, openDatabase, quickCheck, type Db } from './database.ts';
 import type { PaperFilter } from './filters.ts';
 import { FullTextIndex } from './fulltext.ts';
 import { isCorruption, RECOVERY_ADVICE } from './health.ts';
@@ -52,7 +52,6 @@ interface IndexState {
   file?: IndexFileRecord;
 }
 
-const DB_FILE = 'papers.db';
 
 /** When deleted entries exceed this fraction of the HNSW slots, the index is rebuilt compactly. */
 export const COMPACT_DELETED_FRACTION = 0.2;
@@ -293,11 +292,6 @@ export class PaperStore {
   /** How many papers are stored without a vector, waiting for the model. */
   countPending(): number {
     return this.papers.count() - this.papers.countWithVectors();
-  }
-
-  /** Papers stored without a vector, waiting for the model. */
-  pending(): PaperRecord[] {
-    return this.papers.pending();
   }
 
   /** A page of the papers without a vector, in label order after `afterLabel`. */

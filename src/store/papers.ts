@@ -63,7 +63,6 @@ export class PaperTable {
       vectors: db.prepare<[], { label: number; vector: Buffer }>('SELECT label, vector FROM papers WHERE vector IS NOT NULL ORDER BY label'),
       count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM papers'),
       ids: db.prepare<[], string>('SELECT id FROM papers ORDER BY label').pluck(),
-      pending: db.prepare<[], PaperRow>(`SELECT ${PAPER_COLUMNS} FROM papers WHERE vector IS NULL ORDER BY label`),
       pendingAfter: db.prepare<[number, number], PaperRow>(
         `SELECT ${PAPER_COLUMNS} FROM papers WHERE vector IS NULL AND label > ? ORDER BY label LIMIT ?`,
       ),
@@ -141,11 +140,6 @@ export class PaperTable {
     const where = filterCondition(filter);
     const statement = this.filtered.get<{ n: number }>(`SELECT count(*) AS n FROM papers WHERE vector IS NOT NULL AND ${where.sql}`);
     return statement.get(...where.params)!.n;
-  }
-
-  /** Papers stored without a vector (ingested while the model was unavailable). */
-  pending(): PaperRecord[] {
-    return this.statements.pending.all().map(fromRow);
   }
 
   /**

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Command } from 'commander';
 import { createApp } from '../../api/app.ts';
-import { DB_FILE } from '../../store/health.ts';
+import { DB_FILE } from '../../store/database.ts';
 import { serveWithLimits } from '../../api/connection-limits.ts';
 import { TimeSlicer } from '../../api/time-slicer.ts';
 import { loadConfig, type AppConfig } from '../../config.ts';

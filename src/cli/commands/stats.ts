@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
+import { DB_FILE } from '../../store/database.ts';
 import { keyValues } from '../output.ts';
 import { openExistingStore } from '../runtime.ts';
 
@@ -21,7 +22,7 @@ export function registerStats(program: Command): void {
         // The vector index lives in one file per published generation (papers.<generation>.hnsw).
         const indexFile = store.indexFile ?? path.join(config.dataDir, 'papers.<none published>.hnsw');
         const files = Object.fromEntries(
-          [path.join(config.dataDir, 'papers.db'), indexFile].map((file) => [path.basename(file), fileSize(file)]),
+          [path.join(config.dataDir, DB_FILE), indexFile].map((file) => [path.basename(file), fileSize(file)]),
         );
         const stats = {
           data_dir: path.resolve(config.dataDir),
