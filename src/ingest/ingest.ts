@@ -10,7 +10,6 @@ import type { PaperRecord } from '../sources/record.ts';
 import { chunked } from './chunked.ts';
 import { embeddingText, paperHashes } from './paper-text.ts';
 
-export { chunked };
 
 /** A record with its hashes (computed where the record was read: see ./read-thread.ts). */
 export interface HashedRecord {
@@ -69,21 +68,21 @@ export async function ingestHashed(
   const counts: IngestCounts = { added: 0, updated: 0, unchanged: 0, embedded: 0, pending: 0 };
   const progress = { records: 0, embedded: 0 };
   const report = () => options.onProgress?.({ ...progress });
+  /** During a model call: `done` of the texts being embedded now are finished. */
+  const reportEmbedding = (done: number) => options.onProgress?.({ records: progress.records, embedded: progress.embedded + done });
   for await (const chunk of chunked(records, chunkSize)) {
     const { metadataOnly, textChanged } = classify(chunk, store, counts);
     store.write(metadataOnly);
     if (!embedder) store.write(textChanged);
     else if (textChanged.length > 0) {
-      const vectors = await embedder.embed(textChanged.map((write) => embeddingText(write.record)), 'passage', (done) => {
-        options.onProgress?.({ records: progress.records, embedded: progress.embedded + done });
-      });
+      const vectors = await embedder.embed(textChanged.map((write) => embeddingText(write.record)), 'passage', reportEmbedding);
       store.write(textChanged.map((write, i) => ({ ...write, vector: vectors[i]! })));
       progress.embedded += vectors.length;
     }
     progress.records += chunk.length;
     report();
   }
-  if (embedder) progress.embedded += await embedPending(store, embedder, chunkSize, (done) => options.onProgress?.({ records: progress.records, embedded: progress.embedded + done }));
+  if (embedder) progress.embedded += await embedPending(store, embedder, chunkSize, reportEmbedding);
   store.save();
   report();
   return { ...counts, embedded: progress.embedded, pending: embedder ? 0 : store.countPending() };

@@ -61,20 +61,34 @@ export async function openInput(path: string, stdin: NodeJS.ReadableStream = pro
       throw readError(name, error);
     }
   })();
-  const { first, rest } = await peek(counted);
-  const gzip = first !== undefined && first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
+  const { head, rest } = await peek(counted, 2);
+  const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
   return { name, totalBytes, bytesRead: () => read, gzip, bytes: gzip ? gunzip(rest, name) : rest };
 }
 
-/** The first chunk, and an iterable that yields it again followed by the rest. */
-async function peek(source: AsyncGenerator<Buffer>): Promise<{ first: Buffer | undefined; rest: AsyncIterable<Buffer> }> {
-  const head = await source.next();
-  const first = head.done ? undefined : head.value;
+/**
+ * At least the first `minBytes` of a byte stream (fewer only when it ends sooner), and an
+ * iterable that yields them again followed by the rest: look at the start without consuming it.
+ */
+export async function peek(source: AsyncIterable<Buffer>, minBytes: number): Promise<{ head: Buffer; rest: AsyncIterable<Buffer> }> {
+  const iterator = source[Symbol.asyncIterator]();
+  const taken: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  while (size < minBytes) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    taken.push(next.value);
+    size += next.value.length;
+  }
   const rest = (async function* () {
-    if (first !== undefined) yield first;
-    yield* source;
+    yield* taken;
+    if (!done) yield* { [Symbol.asyncIterator]: () => iterator };
   })();
-  return { first, rest };
+  return { head: Buffer.concat(taken), rest };
 }
 
 async function* gunzip(source: AsyncIterable<Buffer>, name: string): AsyncGenerator<Buffer> {

@@ -68,6 +68,12 @@ export interface SourceResult {
   notes: string[];
 }
 
+/** The fields a source may hold under another column or key name (`--map field=column`). */
+export const MAPPABLE_FIELDS = [
+  'id', 'title', 'abstract', 'authors', 'published', 'updated', 'categories',
+  'doi', 'url', 'github_url', 'project_url', 'upvotes',
+] as const;
+
 export interface ReadOptions {
   /** Year a page dump was captured; dates printed without a year belong to it. */
   capturedYear?: number;

@@ -6,17 +6,16 @@ import { loadConfig } from '../../config.ts';
 import { AppError } from '../../errors.ts';
 import { deletePapers, ingestSources, nothingIngested } from '../../ingest/ingest-sources.ts';
 import { FORMAT_NAMES } from '../../sources/index.ts';
+import { MAPPABLE_FIELDS } from '../../sources/record.ts';
 import { integerIn, UsageError } from '../options.ts';
 import { createSourceProgress } from '../progress.ts';
 import { loadModel, openStore } from '../runtime.ts';
 
-// Fields `--map` can fill (the paperseek record fields a source may hold under another name).
-const MAPPABLE = ['id', 'title', 'abstract', 'authors', 'published', 'updated', 'categories', 'doi', 'url', 'github_url', 'project_url', 'upvotes'];
 
 function parseMapping(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const match = /^([a-z_]+)=(.+)$/.exec(value);
-  if (!match || !MAPPABLE.includes(match[1]!)) {
-    throw new InvalidArgumentError(`expected field=column with field one of ${MAPPABLE.join(', ')}, got "${value}"`);
+  if (!match || !(MAPPABLE_FIELDS as readonly string[]).includes(match[1]!)) {
+    throw new InvalidArgumentError(`expected field=column with field one of ${MAPPABLE_FIELDS.join(', ')}, got "${value}"`);
   }
   return { ...previous, [match[1]!]: match[2]! };
 }

@@ -8,7 +8,7 @@ import { CsvError, parse, type Info } from 'csv-parse';
 import { arxivId, arxivUrl } from '../arxiv-id.ts';
 import { buildRecord } from '../build-record.ts';
 import { FieldReader, got, normalizeSpace, requiredText } from '../fields.ts';
-import type { FieldProblem, MappedRecord, SourceEntry } from '../record.ts';
+import { MAPPABLE_FIELDS, type FieldProblem, type MappedRecord, type SourceEntry } from '../record.ts';
 import { looksLikePythonList, parsePythonList } from './python-list.ts';
 
 export interface DelimitedOptions {
@@ -194,10 +194,7 @@ const isBlankRow = (cells: string[]): boolean => cells.every((cell) => cell.trim
 // ---------------------------------------------------------------------------------------------
 // The header: which column holds which field
 
-const FIELDS = [
-  'id', 'title', 'abstract', 'authors', 'published', 'updated', 'categories',
-  'doi', 'url', 'github_url', 'project_url', 'upvotes',
-] as const;
+const FIELDS = MAPPABLE_FIELDS;
 type Field = (typeof FIELDS)[number];
 
 /**
