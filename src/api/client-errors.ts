@@ -18,6 +18,21 @@ export interface ClientErrorSource {
   on(event: 'clientError', listener: (error: NodeJS.ErrnoException, socket: Duplex) => void): unknown;
 }
 
+/** A whole HTTP/1.1 error response in the API's JSON shape, for writing straight to a socket, then closing it. */
+export function rawErrorResponse(code: ErrorCode, message: string, headers: Record<string, string> = {}): string {
+  const status = statusOf(code);
+  const body = JSON.stringify(errorBody(code, message));
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
+    'content-type: application/json\r\n' +
+    `content-length: ${Buffer.byteLength(body)}\r\n` +
+    extra +
+    'connection: close\r\n\r\n' +
+    body
+  );
+}
+
 /** Answers parser-level client errors with a JSON error body and closes the connection. */
 export function answerClientErrors(server: ClientErrorSource): void {
   server.on('clientError', (error, socket) => {
@@ -27,15 +42,7 @@ export function answerClientErrors(server: ClientErrorSource): void {
       return;
     }
     const { code, message } = error.code === 'HPE_HEADER_OVERFLOW' ? HEADER_OVERFLOW : MALFORMED;
-    const status = statusOf(code);
-    const body = JSON.stringify(errorBody(code, message));
-    socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
-        'content-type: application/json\r\n' +
-        `content-length: ${Buffer.byteLength(body)}\r\n` +
-        'connection: close\r\n\r\n' +
-        body,
-    );
+    socket.end(rawErrorResponse(code, message));
   });
 }
 

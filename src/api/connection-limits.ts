@@ -3,12 +3,10 @@
 // connections overall and per remote address. A request that runs out of time is answered 408,
 // a connection over its address's cap 503 with Retry-After; both in the API's JSON error shape.
 import { getRequestListener } from '@hono/node-server';
-import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { ErrorCode } from '../errors.ts';
-import { answerClientErrors, answerRequestError, type ClientErrorSource } from './client-errors.ts';
-import { errorBody, statusOf } from './errors.ts';
+import { answerClientErrors, answerRequestError, rawErrorResponse, type ClientErrorSource } from './client-errors.ts';
 
 export interface ConnectionLimits {
   /** Longest time to receive a request's headers and body, from its first byte (Node's requestTimeout and headersTimeout). */
@@ -45,20 +43,6 @@ export const connectionServerOptions = (limits: ConnectionLimits): ServerOptions
   connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.requestTimeoutMs / 4))),
 });
 
-const rawResponse = (code: ErrorCode, message: string, headers: Record<string, string> = {}): string => {
-  const status = statusOf(code);
-  const body = JSON.stringify(errorBody(code, message));
-  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-  return (
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
-    'content-type: application/json\r\n' +
-    `content-length: ${Buffer.byteLength(body)}\r\n` +
-    extra +
-    'connection: close\r\n\r\n' +
-    body
-  );
-};
-
 /** A socket's address without the IPv4-mapped prefix, so `::ffff:10.0.0.1` and `10.0.0.1` are one client. */
 const clientAddress = (socket: Socket): string => (socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
 
@@ -68,7 +52,7 @@ function answerTimeout(socket: Duplex, message: string, responding: boolean): vo
     socket.destroy();
     return;
   }
-  socket.end(rawResponse('REQUEST_TIMEOUT', message), () => socket.destroy());
+  socket.end(rawErrorResponse('REQUEST_TIMEOUT', message), () => socket.destroy());
 }
 
 const DEADLINE_MESSAGE = (ms: number) => `Request not received in time: headers and body must arrive within ${ms} ms.`;
@@ -105,7 +89,7 @@ export function limitConnections(server: Server, limits: ConnectionLimits): Clie
     socket.resume();
     socket.setTimeout(LINGER_MS, () => socket.destroy());
     socket.end(
-      rawResponse('TOO_MANY_CONNECTIONS', `Too many open connections from this address: at most ${limits.maxConnectionsPerIp}.`, {
+      rawErrorResponse('TOO_MANY_CONNECTIONS', `Too many open connections from this address: at most ${limits.maxConnectionsPerIp}.`, {
         'retry-after': String(RETRY_AFTER_S),
       }),
     );

@@ -35,7 +35,7 @@ export function matchExpression(terms: readonly string[]): string {
 export class FullTextIndex {
   private readonly statements: StatementCache;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     this.statements = new StatementCache(db);
   }
 
@@ -68,7 +68,8 @@ export class FullTextIndex {
    */
   highlights(terms: readonly string[], papers: ReadonlyMap<number, { title: string; abstract: string }>): Map<number, MarkedText> {
     if (terms.length === 0 || papers.size === 0) return new Map();
-    this.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.page_fts USING fts5(title, abstract, tokenize = ${TOKENIZE})`);
+    // Prepared once; a no-op after the first run (and it recreates the table if temp_store dropped it).
+    this.statements.get(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.page_fts USING fts5(title, abstract, tokenize = ${TOKENIZE})`).run();
     const insert = this.statements.get('INSERT INTO temp.page_fts (rowid, title, abstract) VALUES (?, ?, ?)');
     try {
       for (const [label, paper] of papers) insert.run(label, paper.title, paper.abstract.slice(0, HIGHLIGHT_CHARS));
