@@ -90,7 +90,7 @@ export function snapshot(dataDir: string): Snapshot {
     const neighbours = store.nearest(probe, ids.length + 10, undefined, ids.length + 10);
     const papers = store.papersByLabels(neighbours.map(([label]) => label));
     const indexed = neighbours.map(([label]) => papers.get(label)?.id ?? `(label ${label} without paper)`);
-    return { ids, vectors, indexed, keywordMatches: store.fulltext.count(['variant'], undefined) };
+    return { ids, vectors, indexed, keywordMatches: store.keyword.matching('variant') };
   } finally {
     store.close();
   }

@@ -1,10 +1,13 @@
 // Reads every PAPERSEEK_* setting (and PORT/HOST) from the environment, validated with zod.
 // Only entry points call loadConfig; everything else receives plain options.
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import type { ConnectionLimits } from './api/connection-limits.ts';
 import type { EmbeddingSpec } from './embed/embedder.ts';
 import { DEFAULT_MODEL, findPreset } from './embed/presets.ts';
 import { AppError } from './errors.ts';
+import { DEFAULT_BM25 } from './search/bm25.ts';
+import { STOPWORD_LISTS, stopwords } from './search/query-analysis.ts';
 import type { SearchOptions } from './search/search-service.ts';
 import type { HnswParams } from './store/vector-index.ts';
 
@@ -32,6 +35,14 @@ const EnvSchema = z.object({
   PAPERSEEK_WEIGHT_SEMANTIC: z.coerce.number().min(0).max(100).default(1),
   PAPERSEEK_WEIGHT_KEYWORD: z.coerce.number().min(0).max(100).default(1),
   PAPERSEEK_HYBRID_DEPTH: positiveInt.max(10_000).default(100),
+  PAPERSEEK_BM25_K1: z.coerce.number().min(0).max(100).default(DEFAULT_BM25.k1),
+  PAPERSEEK_BM25_B: z.coerce.number().min(0).max(1).default(DEFAULT_BM25.b),
+  PAPERSEEK_TITLE_WEIGHT: z.coerce.number().min(0).max(100).default(DEFAULT_BM25.titleWeight),
+  PAPERSEEK_STOPWORDS: z
+    .string()
+    .default('english')
+    .refine((value) => value in STOPWORD_LISTS || existsSync(value), 'a list name (english, lucene, none) or an existing file'),
+  PAPERSEEK_POSTINGS_CACHE_MB: z.coerce.number().min(0).max(1_000_000).default(256),
   PAPERSEEK_RELOAD_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
   PAPERSEEK_QUERY_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(1000),
   PAPERSEEK_SLICE_MS: z.coerce.number().min(0).max(1000).default(10),
@@ -54,6 +65,8 @@ export interface AppConfig {
   embedding: EmbeddingSpec & { modelDir?: string; cacheDir?: string; batchSize: number; threads?: number };
   hnsw: HnswParams;
   search: SearchOptions;
+  /** Bytes of decoded keyword postings the store keeps in memory (store/keyword-index.ts). */
+  postingsCacheBytes: number;
 }
 
 export function loadConfig(environment: NodeJS.ProcessEnv): AppConfig {
@@ -95,6 +108,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv): AppConfig {
       fusion: { rrfK: env.PAPERSEEK_RRF_K, weights: { semantic: env.PAPERSEEK_WEIGHT_SEMANTIC, keyword: env.PAPERSEEK_WEIGHT_KEYWORD } },
       hybridDepth: env.PAPERSEEK_HYBRID_DEPTH,
       queryCacheSize: env.PAPERSEEK_QUERY_CACHE_SIZE,
+      keyword: {
+        bm25: { k1: env.PAPERSEEK_BM25_K1, b: env.PAPERSEEK_BM25_B, titleWeight: env.PAPERSEEK_TITLE_WEIGHT },
+        stopwords: stopwords(env.PAPERSEEK_STOPWORDS),
+      },
     },
+    postingsCacheBytes: env.PAPERSEEK_POSTINGS_CACHE_MB * 2 ** 20,
   };
 }

@@ -1,7 +1,7 @@
 // Experiment for the query section: splits "SQLite hydration + highlights" into its two queries
 // (papers by label via json_each, FTS5 highlight/snippet for the page) on the 100k bench index.
 //   node --import tsx scripts/bench/hydrate-split.ts [.bench/query-index-100000-pidx]
-import { queryTerms } from '../../src/search/keyword-query.ts';
+import { KeywordSearch } from '../../src/search/keyword-search.ts';
 import { PaperStore } from '../../src/store/paper-store.ts';
 import { distinctQueries } from './lib/papers.ts';
 import { clusteredDataset, row } from './lib/synthetic.ts';
@@ -19,7 +19,7 @@ queries.forEach((query, i) => {
   const papers = store.papersByLabels(labels);
   byLabels.push(performance.now() - t);
   t = performance.now();
-  store.fulltext.highlights(queryTerms(query), papers);
+  store.fulltext.highlights(new KeywordSearch(store).words(query), papers);
   highlights.push(performance.now() - t);
 });
 for (const [name, samples] of [['papersByLabels (json_each IN)', byLabels], ['fulltext.highlights (the page in a temp FTS5 table)', highlights]] as const) {

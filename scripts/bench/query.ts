@@ -12,8 +12,8 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { TransformersEmbedder } from '../../src/embed/transformers-embedder.ts';
 import { hydrate, singleSide } from '../../src/search/hydrate.ts';
-import { queryTerms } from '../../src/search/keyword-query.ts';
-import { SearchService } from '../../src/search/search-service.ts';
+import { KeywordSearch } from '../../src/search/keyword-search.ts';
+import { DEFAULT_SEARCH_OPTIONS, SearchService } from '../../src/search/search-service.ts';
 import { PaperStore } from '../../src/store/paper-store.ts';
 import { BENCH_DIR, fixed, intList, log, now, publish, summary, table, type Args } from './lib/report.ts';
 import { distinctQueries, MINILM_SPEC, syntheticIndex } from './lib/papers.ts';
@@ -144,8 +144,9 @@ async function split(dataDir: string, queries: readonly string[], k: number) {
     threads: undefined,
   });
   store.bind({ ...embedder.spec, dims: embedder.dims });
-  const service = new SearchService(store, { embedder }, { fusion: { rrfK: 60, weights: { semantic: 1, keyword: 1 } }, hybridDepth: 100, queryCacheSize: 0 });
-  const steps = { embed: [] as number[], hnsw: [] as number[], sqlite: [] as number[], count: [] as number[], service: [] as number[], keyword: [] as number[], keywordCount: [] as number[] };
+  const service = new SearchService(store, { embedder }, { ...DEFAULT_SEARCH_OPTIONS, queryCacheSize: 0 });
+  const keyword = new KeywordSearch(store);
+  const steps = { embed: [] as number[], hnsw: [] as number[], sqlite: [] as number[], count: [] as number[], service: [] as number[], keyword: [] as number[] };
   for (const query of queries.slice(0, 30)) await embedder.embed([query], 'query');
   for (const query of queries) {
     let t = now();
@@ -155,17 +156,14 @@ async function split(dataDir: string, queries: readonly string[], k: number) {
     const neighbours = store.nearest(vector!, k);
     steps.hnsw.push(now() - t);
     t = now();
-    hydrate(store, singleSide(neighbours, 'semantic'), 'semantic', queryTerms(query));
+    hydrate(store, singleSide(neighbours, 'semantic'), 'semantic', keyword.words(query));
     steps.sqlite.push(now() - t);
     t = now();
     store.countWithVectors();
     steps.count.push(now() - t);
     t = now();
-    store.fulltext.search(queryTerms(query), undefined, k);
+    keyword.search(query, undefined, k);
     steps.keyword.push(now() - t);
-    t = now();
-    store.fulltext.count(queryTerms(query), undefined);
-    steps.keywordCount.push(now() - t);
   }
   for (const query of queries) {
     const t = now();
@@ -286,8 +284,7 @@ export async function runQuery(args: Args): Promise<void> {
           ...(semantic
             ? [['HTTP + routing + validation + JSON (HTTP mean − service mean)', fixed(semantic.mean - steps.service!.mean, 3), '', '', `${fixed((100 * (semantic.mean - steps.service!.mean)) / semantic.mean, 1)} %`]]
             : []),
-          ['(keyword side: FTS5 BM25 top-k, for reference)', fixed(steps.keyword!.mean, 3), fixed(steps.keyword!.p50, 3), fixed(steps.keyword!.p99, 3), ''],
-          ['(keyword side: FTS5 match count for `total`)', fixed(steps.keywordCount!.mean, 3), fixed(steps.keywordCount!.p50, 3), fixed(steps.keywordCount!.p99, 3), ''],
+          ['(keyword side: BM25F top-k and total, for reference)', fixed(steps.keyword!.mean, 3), fixed(steps.keyword!.p50, 3), fixed(steps.keyword!.p99, 3), ''],
         ],
       ),
   ];

@@ -29,6 +29,7 @@ export const toResult = ({ paper, score, scores, ranks, highlights }: SearchHit)
 export const toPage = (page: SearchPage, request: { k: number; offset: number }, started: number) => ({
   results: page.hits.map(toResult),
   total: page.total,
+  total_relation: page.totalExact ? ('eq' as const) : ('gte' as const),
   offset: request.offset,
   k: request.k,
   took_ms: Math.round((performance.now() - started) * 100) / 100,

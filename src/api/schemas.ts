@@ -211,6 +211,10 @@ export const SearchResult = z
 const page = {
   results: z.array(SearchResult),
   total: z.number().int().nullable().openapi({ description: 'How many results the query can page through, where known.' }),
+  total_relation: z.enum(['eq', 'gte']).openapi({
+    description:
+      '`eq`: `total` is exact; `gte`: it is a lower bound (keyword search counts exactly up to 10,000 matches, then stops counting what it did not need to rank, like Elasticsearch’s `track_total_hits`).',
+  }),
   offset: z.number().int(),
   k: z.number().int(),
   took_ms: z.number(),

@@ -42,6 +42,6 @@ const categoryCell = (hit: Hit): string => {
 export function pageSummary(page: SearchPage, offset: number, what: string, tookMs: number): string {
   const shown = page.hits.length;
   const range = shown === 0 ? '0' : `${offset + 1}–${offset + shown}`;
-  const of = page.total === null ? '' : ` of ${page.total}`;
+  const of = page.total === null ? '' : ` of ${page.totalExact ? '' : 'at least '}${page.total}`;
   return `${range}${of} ${what} · ${Math.round(tookMs)} ms`;
 }

@@ -25,7 +25,7 @@ export async function loadModel(config: AppConfig, { forServing = false } = {}):
 
 /** Writers (ingest, compact) hold the data dir's write lock; readers (serve, search…) never write. */
 export function openStore(config: AppConfig, role: 'writer' | 'reader' = 'writer'): PaperStore {
-  return PaperStore.open({ dataDir: config.dataDir, hnsw: config.hnsw, role, log: (line) => console.error(line) });
+  return PaperStore.open({ dataDir: config.dataDir, hnsw: config.hnsw, role, log: (line) => console.error(line), postingsCacheBytes: config.postingsCacheBytes });
 }
 
 /** The store for commands that only read: a missing index is an error, not a new empty one. */

@@ -8,7 +8,7 @@ import { isCorruption, quickCheckOffThread, type StorageStatus } from '../store/
 import type { PaperStore } from '../store/paper-store.ts';
 import { DEFAULT_FUSION, reciprocalRankFusion, semanticConfidence, type FusionOptions } from './fusion.ts';
 import { hydrate, singleSide } from './hydrate.ts';
-import { queryTerms } from './keyword-query.ts';
+import { DEFAULT_KEYWORD, KeywordSearch, type KeywordOptions } from './keyword-search.ts';
 import { QueryEncoder, type WorkPacer } from './query-encoder.ts';
 import { recommendationVector } from './recommend.ts';
 import { semanticCandidates } from './semantic.ts';
@@ -22,12 +22,14 @@ export interface SearchOptions {
   hybridDepth: number;
   /** Query-embedding LRU entries; 0 disables the cache. */
   queryCacheSize: number;
+  keyword: KeywordOptions;
 }
 
-export const DEFAULT_SEARCH_OPTIONS: SearchOptions = { fusion: DEFAULT_FUSION, hybridDepth: 100, queryCacheSize: 1000 };
+export const DEFAULT_SEARCH_OPTIONS: SearchOptions = { fusion: DEFAULT_FUSION, hybridDepth: 100, queryCacheSize: 1000, keyword: DEFAULT_KEYWORD };
 
 export class SearchService {
   private readonly encoder: QueryEncoder | undefined;
+  private readonly keyword: KeywordSearch;
   private storage: StorageStatus = 'unchecked';
 
   constructor(
@@ -37,6 +39,7 @@ export class SearchService {
     pacer?: WorkPacer,
   ) {
     this.encoder = model.embedder && new QueryEncoder(model.embedder, options.queryCacheSize, pacer);
+    this.keyword = new KeywordSearch(store, options.keyword);
   }
 
   /**
@@ -55,31 +58,31 @@ export class SearchService {
 
   private async searchUnwatched(request: SearchRequest): Promise<SearchPage> {
     const { query, k, offset, filter } = request;
-    const terms = queryTerms(query);
     // Without a model, hybrid answers from its keyword half and says so.
     const mode = request.mode === 'hybrid' && !this.model.embedder ? 'keyword' : request.mode;
     const degraded = mode !== request.mode;
     const end = offset + k;
 
     if (mode === 'keyword') {
-      const page = this.store.fulltext.search(terms, filter, k, offset);
-      const hits = hydrate(this.store, singleSide(page, 'keyword', offset + 1), 'keyword', terms);
-      return { mode: request.mode, hits, total: this.store.fulltext.count(terms, filter), degraded };
+      const keyword = this.keyword.search(query, filter, end);
+      const hits = hydrate(this.store, singleSide(keyword.hits.slice(offset), 'keyword', offset + 1), 'keyword', keyword.words);
+      return { mode: request.mode, hits, total: keyword.total, totalExact: keyword.exact, degraded };
     }
     const vector = await this.requireEncoder().encode(query);
     if (mode === 'semantic') {
       const ranked = semanticCandidates(this.store, vector, end, filter).slice(offset);
-      const hits = hydrate(this.store, singleSide(ranked, 'semantic', offset + 1), 'semantic', terms);
-      return { mode, hits, total: this.store.countWithVectors(filter), degraded };
+      const hits = hydrate(this.store, singleSide(ranked, 'semantic', offset + 1), 'semantic', this.keyword.words(query));
+      return { mode, hits, total: this.store.countWithVectors(filter), totalExact: true, degraded };
     }
     const depth = Math.max(this.options.hybridDepth, end);
     const semantic = semanticCandidates(this.store, vector, depth, filter);
     const { rrfK, weights } = this.options.fusion;
     const fusion = { rrfK, weights: { semantic: weights.semantic * semanticConfidence(semantic), keyword: weights.keyword } };
-    const fused = reciprocalRankFusion(semantic, this.store.fulltext.search(terms, filter, depth), fusion);
-    const hits = hydrate(this.store, fused.slice(offset, end), 'hybrid', terms);
+    const keyword = this.keyword.search(query, filter, depth);
+    const fused = reciprocalRankFusion(semantic, keyword.hits, fusion);
+    const hits = hydrate(this.store, fused.slice(offset, end), 'hybrid', keyword.words);
     // Every paper with a vector is rankable by the semantic half, so all passing papers can be paged to.
-    return { mode, hits, total: Math.max(this.store.countWithVectors(filter), fused.length), degraded, fusion };
+    return { mode, hits, total: Math.max(this.store.countWithVectors(filter), fused.length), totalExact: true, degraded, fusion };
   }
 
   /** Nearest papers to a stored paper's vector; the paper itself is never among them. */
@@ -159,7 +162,7 @@ export class SearchService {
     // The inputs are not results, but only those that pass the filter were counted among them.
     const excluded = isEmptyFilter(filter) ? exclude.size : this.store.labelsPassing([...exclude], filter!).size;
     const total = Math.max(0, this.store.countWithVectors(filter) - excluded);
-    return { mode: 'semantic', hits, total, degraded: false };
+    return { mode: 'semantic', hits, total, totalExact: true, degraded: false };
   }
 
   private requireEncoder(): QueryEncoder {

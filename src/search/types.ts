@@ -43,6 +43,8 @@ export interface SearchPage {
   hits: SearchHit[];
   /** How many papers the query could page through, where known. */
   total: number | null;
+  /** False when `total` is a lower bound (keyword search stopped counting; see keyword-ranker.ts). */
+  totalExact: boolean;
   /** True when hybrid search fell back to keyword search because the model is unavailable. */
   degraded: boolean;
   /** Hybrid only: the RRF constant and the side weights applied to this query. */

@@ -1,9 +1,8 @@
-// Keyword retrieval over the papers_fts table (FTS5, BM25 with the title weighted 2×):
-// ranked matches, match counts and marked snippets. Takes plain terms, never FTS5 syntax.
+// Marked snippets of a result page: the query's words highlighted by FTS5 itself, so they match
+// what keyword search matched. Takes plain words, never FTS5 syntax. (Ranking: ./keyword-index.ts.)
 import type { Db } from './database.ts';
-import { filterCondition, isEmptyFilter, type PaperFilter, type SqlCondition } from './filters.ts';
+import { FTS_TOKENIZE } from './keyword-index.ts';
 import { StatementCache } from './statements.ts';
-import type { Neighbour } from './vector-index.ts';
 
 /** Title and abstract snippet with matched terms between MATCH_OPEN and MATCH_CLOSE. */
 export interface MarkedText {
@@ -24,8 +23,6 @@ const SNIPPET_TOKENS = 40;
  */
 export const HIGHLIGHT_CHARS = 10_000;
 
-// Same tokenizer as papers_fts (database.ts), so highlights mark exactly the words a search matched.
-const TOKENIZE = `'porter unicode61 remove_diacritics 2'`;
 
 /** Each term becomes a quoted FTS5 string, so `"`, `*`, `NEAR(`, `-`, `OR` in user text are just words. */
 export function matchExpression(terms: readonly string[]): string {
@@ -39,27 +36,6 @@ export class FullTextIndex {
     this.statements = new StatementCache(db);
   }
 
-  /** Matching labels with BM25 scores (higher is better), best first, ties by label. */
-  search(terms: readonly string[], filter: PaperFilter | undefined, limit: number, offset = 0): Neighbour[] {
-    if (terms.length === 0) return [];
-    const matches = matchesPassing(filter);
-    const rows = this.statements
-      .get<{ label: number; rank: number }>(
-        `SELECT papers_fts.rowid AS label, papers_fts.rank AS rank FROM ${matches.sql}
-         ORDER BY papers_fts.rank, papers_fts.rowid LIMIT ? OFFSET ?`,
-      )
-      .all(matchExpression(terms), ...matches.params, limit, offset);
-    // FTS5's rank is the negated BM25 score.
-    return rows.map((row) => [row.label, -row.rank]);
-  }
-
-  count(terms: readonly string[], filter: PaperFilter | undefined): number {
-    if (terms.length === 0) return 0;
-    const matches = matchesPassing(filter);
-    const row = this.statements.get<{ n: number }>(`SELECT count(*) AS n FROM ${matches.sql}`).get(matchExpression(terms), ...matches.params);
-    return row?.n ?? 0;
-  }
-
   /**
    * Marked title and abstract snippet for those of `papers` (one page of results) that match the
    * terms. The page's text (abstracts cut to HIGHLIGHT_CHARS) goes into a small TEMP FTS5 table of
@@ -69,7 +45,7 @@ export class FullTextIndex {
   highlights(terms: readonly string[], papers: ReadonlyMap<number, { title: string; abstract: string }>): Map<number, MarkedText> {
     if (terms.length === 0 || papers.size === 0) return new Map();
     // Prepared once; a no-op after the first run (and it recreates the table if temp_store dropped it).
-    this.statements.get(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.page_fts USING fts5(title, abstract, tokenize = ${TOKENIZE})`).run();
+    this.statements.get(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.page_fts USING fts5(title, abstract, tokenize = ${FTS_TOKENIZE})`).run();
     const insert = this.statements.get('INSERT INTO temp.page_fts (rowid, title, abstract) VALUES (?, ?, ?)');
     try {
       for (const [label, paper] of papers) insert.run(label, paper.title, paper.abstract.slice(0, HIGHLIGHT_CHARS));
@@ -84,15 +60,4 @@ export class FullTextIndex {
       this.statements.get('DELETE FROM temp.page_fts').run();
     }
   }
-}
-
-/**
- * FROM and WHERE for the matches that pass the filter; the first parameter is the MATCH expression.
- * Without a filter, FTS5 alone: its rowids are the papers' labels, and joining papers only to
- * filter nothing made ranking 5× and counting 30× slower at 100k papers.
- */
-function matchesPassing(filter: PaperFilter | undefined): SqlCondition {
-  if (isEmptyFilter(filter)) return { sql: 'papers_fts WHERE papers_fts MATCH ?', params: [] };
-  const where = filterCondition(filter, 'p');
-  return { sql: `papers_fts JOIN papers p ON p.label = papers_fts.rowid WHERE papers_fts MATCH ? AND ${where.sql}`, params: where.params };
 }

@@ -10,6 +10,7 @@ import type { PaperRecord } from '../sources/record.ts';
 import { DB_FILE, openDatabase, quickCheck, type Db } from './database.ts';
 import type { PaperFilter } from './filters.ts';
 import { FullTextIndex } from './fulltext.ts';
+import { KeywordIndex } from './keyword-index.ts';
 import { isCorruption, RECOVERY_ADVICE } from './health.ts';
 import { IndexFiles } from './index-files.ts';
 import { MetaTable } from './meta.ts';
@@ -36,6 +37,8 @@ export interface StoreOptions {
   /** writer (default): may write and repair; reader: never writes, loads published generations. */
   role?: 'writer' | 'reader';
   log?: (line: string) => void;
+  /** Bytes of decoded keyword postings kept in memory (./keyword-index.ts); default 256 MiB. */
+  postingsCacheBytes?: number;
 }
 
 /** What meta records about the newest published HNSW file. */
@@ -67,7 +70,10 @@ export class PaperStore {
   private rejectedGeneration = 0;
   /** The index was rebuilt from SQLite (and, by a writer, published) at open, with no write since. */
   private freshFromSqlite = false;
+  /** Highlights of result pages. */
   readonly fulltext: FullTextIndex;
+  /** Postings, lengths and query terms for keyword ranking. */
+  readonly keyword: KeywordIndex;
   private readonly files: IndexFiles;
 
   private constructor(
@@ -78,6 +84,7 @@ export class PaperStore {
     private readonly lock: WriteLock | undefined,
   ) {
     this.fulltext = new FullTextIndex(db);
+    this.keyword = new KeywordIndex(db, { cacheBytes: options.postingsCacheBytes });
     this.files = new IndexFiles(options.dataDir);
   }
 

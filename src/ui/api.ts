@@ -26,6 +26,8 @@ export interface Page {
   results: Result[];
   /** How many results there are to page through, where the server says. */
   total: number | null;
+  /** False when total is a lower bound (`total_relation: "gte"`). */
+  totalExact: boolean;
   mode: string | null;
   /** Hybrid fell back to keyword search because the model is unavailable. */
   degraded: boolean;
@@ -104,7 +106,7 @@ export function toResult(raw: unknown): Result | null {
 export async function fetchPage(path: string, signal?: AbortSignal): Promise<Page> {
   const body = await getJson(path, signal);
   const results = Array.isArray(body.results) ? body.results.map(toResult).filter((r): r is Result => r !== null) : [];
-  return { results, total: num(body.total), mode: str(body.mode), degraded: body.degraded === true, tookMs: num(body.took_ms) };
+  return { results, total: num(body.total), totalExact: body.total_relation !== 'gte', mode: str(body.mode), degraded: body.degraded === true, tookMs: num(body.took_ms) };
 }
 
 export async function fetchPaperTitle(id: string, signal?: AbortSignal): Promise<string> {

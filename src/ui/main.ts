@@ -47,6 +47,7 @@ const modeInputs = () => Array.from(el.form.querySelectorAll<HTMLInputElement>('
 let state: ViewState = EMPTY_STATE;
 let shown: Result[] = [];
 let total: number | null = null;
+let totalExact = true;
 let inFlight: AbortController | undefined;
 let debounce: ReturnType<typeof setTimeout> | undefined;
 /** The current history entry was pushed by typing; further typing replaces it instead of piling up. */
@@ -151,6 +152,7 @@ async function load(reset: boolean): Promise<void> {
     fresh.forEach((result, i) => el.results.append(renderResult(result, shown.length + i + 1)));
     shown = [...shown, ...fresh];
     total = page.total;
+    totalExact = page.totalExact;
     const more = total !== null ? shown.length < total : page.results.length === PAGE_SIZE && fresh.length > 0;
     el.more.hidden = !more;
     el.status.textContent = describe(page.tookMs);
@@ -176,7 +178,7 @@ function describe(tookMs: number | null): string {
       ? `No ${what} match these filters. Try clearing some of them.`
       : `No ${what}. Try other words or another mode.`;
   }
-  const of = total !== null ? ` of ${total}` : '';
+  const of = total !== null ? ` of ${totalExact ? '' : 'at least '}${total}` : '';
   const how = state.similar ? '' : ` · ${state.mode}`;
   const time = tookMs !== null ? ` · ${Math.round(tookMs)} ms` : '';
   return `Showing ${count}${of} ${what}${how}${time}`;

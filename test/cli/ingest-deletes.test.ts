@@ -20,7 +20,7 @@ const state = () => {
   const store = PaperStore.open({ dataDir, hnsw: HNSW, role: 'reader' });
   try {
     const probe = store.vectorOf(store.ids()[0]!)!.vector!;
-    return { ids: store.ids(), indexed: store.nearest(probe, 100).length, keyword: store.fulltext.count(['zymurgy'], undefined) };
+    return { ids: store.ids(), indexed: store.nearest(probe, 100).length, keyword: store.keyword.matching('zymurgy') };
   } finally {
     store.close();
   }

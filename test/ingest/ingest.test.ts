@@ -86,7 +86,7 @@ describe('ingestRecords', () => {
     const dir = tempDir();
     const store = openTestStore(dir.path);
     expect(await ingestRecords(sample.slice(0, 10), store, undefined)).toEqual({ added: 10, updated: 0, unchanged: 0, embedded: 0, pending: 10 });
-    expect(store.fulltext.count(['disentanglement'], undefined)).toBeGreaterThan(0);
+    expect(store.keyword.matching('disentanglement')).toBeGreaterThan(0);
     embedder.embedded = 0;
     const counts = await ingestRecords(sample.slice(0, 12), store, embedder);
     expect(counts).toEqual({ added: 2, updated: 0, unchanged: 10, embedded: 12, pending: 0 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { reciprocalRankFusion, semanticConfidence } from '../../src/search/fusion.ts';
-import { queryTerms } from '../../src/search/keyword-query.ts';
 
 describe('reciprocalRankFusion', () => {
   it('adds weight / (rrfK + rank) over the sides that retrieved a label', () => {
@@ -26,13 +25,5 @@ describe('semanticConfidence', () => {
   });
   it('grows linearly in between', () => {
     expect(semanticConfidence(list([0.535, 0.52, 0.5, 0.49, 0.48]))).toBeCloseTo(0.5, 5);
-  });
-});
-
-describe('queryTerms', () => {
-  it('keeps words as FTS5 tokenizes them, lowercased, deduplicated, without function words', () => {
-    expect(queryTerms('How do I use SF(DA)^2 and sf(da)^2 for the DiT?')).toEqual(['use', 'sf', 'da', '2', 'dit']);
-    expect(queryTerms('"NEAR(" * -')).toEqual(['near']);
-    expect(queryTerms('the of and')).toEqual([]);
   });
 });

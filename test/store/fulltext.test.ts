@@ -1,15 +1,18 @@
 // The keyword index follows every write: inserts, updates of title/abstract, and deletes.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { KeywordSearch } from '../../src/search/keyword-search.ts';
 import { matchExpression } from '../../src/store/fulltext.ts';
 import { PaperStore } from '../../src/store/paper-store.ts';
 import type { PaperRecord } from '../../src/sources/record.ts';
+import type { PaperFilter } from '../../src/store/filters.ts';
 import { HNSW, tempDir } from '../support/fixtures.ts';
 
 const record = (id: string, title: string, abstract: string): PaperRecord => ({
   id, title, abstract, authors: null, authors_count: null, published: null, updated: null, categories: null, doi: null, upvotes: null, url: null, github_url: null, project_url: null, extra: {},
 });
 const write = (store: PaperStore, r: PaperRecord) => store.write([{ record: r, hashes: { content: r.abstract, record: r.title + r.abstract }, vector: null }]);
-const found = (store: PaperStore, term: string) => store.papersByLabels(store.fulltext.search([term], undefined, 10).map(([l]) => l));
+const search = (store: PaperStore, query: string, filter?: PaperFilter, depth = 10) => new KeywordSearch(store).search(query, filter, depth);
+const found = (store: PaperStore, query: string) => store.papersByLabels(search(store, query).hits.map(([l]) => l));
 
 let dir: ReturnType<typeof tempDir>;
 let store: PaperStore;
@@ -35,7 +38,7 @@ describe('FullTextIndex', () => {
     expect(found(store, 'zymurgy').size).toBe(0);
     expect(found(store, 'fermentation').size).toBe(0);
     expect(found(store, 'xylophone').size).toBe(1);
-    expect(store.fulltext.count(['resonators'], undefined)).toBe(1);
+    expect(search(store, 'resonators').total).toBe(1);
   });
 
   it('forgets deleted papers', () => {
@@ -48,7 +51,7 @@ describe('FullTextIndex', () => {
   it('ranks title matches above abstract-only matches', () => {
     write(store, record('abstract-only', 'Something else entirely', 'We study quasicrystals in alloys.'));
     write(store, record('in-title', 'Quasicrystals', 'We study alloys.'));
-    expect(store.fulltext.search(['quasicrystals'], undefined, 10).map(([label]) => store.papersByLabels([label]).get(label)!.id)).toEqual([
+    expect(search(store, 'quasicrystals').hits.map(([label]) => store.papersByLabels([label]).get(label)!.id)).toEqual([
       'in-title',
       'abstract-only',
     ]);
@@ -57,23 +60,25 @@ describe('FullTextIndex', () => {
   it('quotes every term so FTS5 operators in user text are plain words', () => {
     expect(matchExpression(['near(', 'a"b', 'or'])).toBe('"near(" OR "a""b" OR "or"');
     write(store, record('a', 'NEAR or far', 'A "quoted" word.'));
-    expect(() => store.fulltext.search(['near(', '"', '*', 'or', '-'], undefined, 10)).not.toThrow();
+    expect(search(store, 'near( " * or -').total).toBe(1);
   });
 
-  it('ranks and counts the same with no filter (FTS5 alone) as with a filter every paper passes (joined to papers)', () => {
+  it('ranks and counts the same with no filter as with a filter every paper passes (asked in batches)', () => {
     for (let i = 0; i < 30; i++) {
       write(store, record(`p${i}`, i % 3 === 0 ? 'Lambic zymurgy' : `Paper ${i}`, `${'zymurgy '.repeat(i % 5)}yeast and beer number ${i}.`));
     }
     store.delete(['p4', 'p9']);
     const everyone = { minUpvotes: 0 };
-    for (const terms of [['zymurgy'], ['zymurgy', 'yeast'], ['beer', 'lambic']]) {
-      for (const [limit, offset] of [[10, 0], [10, 10], [50, 5]] as const) {
-        expect(store.fulltext.search(terms, undefined, limit, offset)).toEqual(store.fulltext.search(terms, everyone, limit, offset));
+    for (const query of ['zymurgy', 'zymurgy yeast', 'beer lambic']) {
+      for (const depth of [1, 10, 50]) {
+        const plain = search(store, query, undefined, depth);
+        const filtered = search(store, query, everyone, depth);
+        expect(filtered.hits).toEqual(plain.hits);
+        expect([filtered.total, filtered.exact]).toEqual([plain.total, true]);
       }
-      expect(store.fulltext.count(terms, undefined)).toBe(store.fulltext.count(terms, everyone));
     }
-    expect(store.fulltext.count(['yeast'], undefined)).toBe(28);
-    expect(store.fulltext.count(['yeast'], { minUpvotes: 1 })).toBe(0);
+    expect(search(store, 'yeast').total).toBe(28);
+    expect(search(store, 'yeast', { minUpvotes: 1 }).total).toBe(0);
   });
 });
 
@@ -86,7 +91,7 @@ describe('highlights on bounded text', () => {
     for (let i = 0; text.length < 1_000_000; i++) text += `${words[(i * 5) % words.length]} `;
     write(store, record('long', 'Diffusion models for everything', text));
     write(store, record('short', 'Zymurgy of lambic beer', 'Spontaneous fermentation by wild yeasts.'));
-    const papers = store.papersByLabels(store.fulltext.search(['diffusion', 'model', 'learn', 'fermenting'], undefined, 10).map(([l]) => l));
+    const papers = store.papersByLabels(search(store, 'diffusion model learn fermenting').hits.map(([l]) => l));
     expect(papers.size).toBe(2);
     const started = performance.now();
     const marked = store.fulltext.highlights(['diffusion', 'model', 'learn', 'fermenting'], papers);
@@ -101,7 +106,7 @@ describe('highlights on bounded text', () => {
 
   it('marks nothing for papers that do not match, and leaves no rows behind', () => {
     write(store, record('a', 'Zymurgy of lambic beer', 'Spontaneous fermentation by wild yeasts.'));
-    const papers = store.papersByLabels(store.fulltext.search(['zymurgy'], undefined, 10).map(([l]) => l));
+    const papers = store.papersByLabels(search(store, 'zymurgy').hits.map(([l]) => l));
     expect(store.fulltext.highlights(['xylophone'], papers).size).toBe(0);
     expect(store.fulltext.highlights(['zymurgy'], papers).size).toBe(1);
     expect(store.fulltext.highlights(['zymurgy'], papers).size).toBe(1);

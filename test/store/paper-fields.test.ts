@@ -8,7 +8,8 @@ import type { PaperRecord } from '../../src/sources/record.ts';
 import { categoryMatch } from '../../src/store/category.ts';
 import { MIGRATIONS, openDatabase, SCHEMA_VERSION, type Db } from '../../src/store/database.ts';
 import { filterCondition, type PaperFilter } from '../../src/store/filters.ts';
-import { FullTextIndex } from '../../src/store/fulltext.ts';
+import { KeywordSearch } from '../../src/search/keyword-search.ts';
+import { KeywordIndex } from '../../src/store/keyword-index.ts';
 import { PaperTable } from '../../src/store/papers.ts';
 import { tempDir } from '../support/fixtures.ts';
 
@@ -128,13 +129,13 @@ describe('category filter', () => {
     expect(papers.countWithVectors({ category: 'stat.*' })).toBe(1);
   });
 
-  it('applies in keyword search, which then joins papers', () => {
-    const fulltext = new FullTextIndex(db);
-    const ids = (filter?: PaperFilter) => [...papers.getByLabels(fulltext.search(['lattice'], filter, 10).map(([l]) => l)).values()].map((p) => p.id).sort();
+  it('applies in keyword search, which asks it about the best matches first', () => {
+    const keyword = new KeywordSearch({ keyword: new KeywordIndex(db), labelsPassing: (labels, filter) => papers.labelsPassing(labels, filter) });
+    const ids = (filter?: PaperFilter) => [...papers.getByLabels(keyword.search('lattice', filter, 10).hits.map(([l]) => l)).values()].map((p) => p.id).sort();
     expect(ids()).toHaveLength(6);
     expect(ids({ category: 'cs.*' })).toEqual(['cv', 'lg']);
-    expect(fulltext.count(['lattice'], { category: 'hep-ph' })).toBe(1);
-    expect(fulltext.count(['lattice'], { category: 'q-bio.*' })).toBe(0);
+    expect(keyword.search('lattice', { category: 'hep-ph' }, 10).total).toBe(1);
+    expect(keyword.search('lattice', { category: 'q-bio.*' }, 10).total).toBe(0);
   });
 
   it('is compiled to parameters, never to SQL text, and reads the primary key of paper_categories', () => {
@@ -198,7 +199,7 @@ describe('migration from schema v3', () => {
       expect(SCHEMA_VERSION).toBe(4);
       const table = new PaperTable(migrated);
       expect(table.get('old')).toMatchObject({ id: 'old', authors: ['X'], published: '2020-01-01', updated: null, categories: null, doi: null });
-      expect(new FullTextIndex(migrated).count(['lattice'], undefined)).toBe(1);
+      expect(new KeywordIndex(migrated).matching('lattice')).toBe(1);
       // The triggers exist: a category given to the old paper and a new paper are both filterable.
       table.update(record('old', { categories: ['hep-lat'] }), hashes, null);
       table.insert(record('new', { categories: ['hep-lat', 'hep-ph'] }), hashes, null);

@@ -52,8 +52,8 @@ describe('storage health', () => {
       get: () => {
         throw corrupt;
       },
-      fulltext: {
-        search: () => {
+      keyword: {
+        terms: () => {
           throw corrupt;
         },
       },

@@ -1,0 +1,47 @@
+// Keyword search: query words (stop words out) → FTS5's terms → BM25F top k over FTS5's postings
+// (./keyword-ranker.ts), with the metadata filter applied to the best documents first.
+import { isEmptyFilter, type PaperFilter } from '../store/filters.ts';
+import type { PaperStore } from '../store/paper-store.ts';
+import { DEFAULT_BM25, type Bm25Options } from './bm25.ts';
+import { KeywordRanker, type KeywordRanking } from './keyword-ranker.ts';
+import { queryWords, stopwords } from './query-analysis.ts';
+
+export interface KeywordOptions {
+  bm25: Bm25Options;
+  /** Stop words dropped from queries. */
+  stopwords: ReadonlySet<string>;
+}
+
+export const DEFAULT_KEYWORD: KeywordOptions = { bm25: DEFAULT_BM25, stopwords: stopwords('english') };
+
+export interface KeywordResult extends KeywordRanking {
+  /** The words searched, for highlighting (FTS5 stems them the same way). */
+  words: string[];
+}
+
+/** What keyword search needs of the store. */
+export type KeywordStore = Pick<PaperStore, 'keyword' | 'labelsPassing'>;
+
+export class KeywordSearch {
+  private readonly ranker: KeywordRanker;
+
+  constructor(
+    private readonly store: KeywordStore,
+    private readonly options: KeywordOptions = DEFAULT_KEYWORD,
+  ) {
+    this.ranker = new KeywordRanker(options.bm25);
+  }
+
+  /** Query words without ranking (highlights for the other modes). */
+  words(query: string): string[] {
+    return [...new Set(queryWords(query, this.options.stopwords))];
+  }
+
+  search(query: string, filter: PaperFilter | undefined, depth: number, { prune = true } = {}): KeywordResult {
+    const words = queryWords(query, this.options.stopwords);
+    const terms = [...this.store.keyword.terms(words.join(' '))].map(([term, count]) => ({ term, count }));
+    const passes = isEmptyFilter(filter) ? undefined : (labels: number[]) => this.store.labelsPassing(labels, filter!);
+    const ranking = this.store.keyword.read((view) => this.ranker.rank(view, terms, depth, { prune, passes }));
+    return { ...ranking, words: [...new Set(words)] };
+  }
+}
