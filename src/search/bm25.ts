@@ -35,21 +35,29 @@ export interface FieldStatistics {
 }
 
 export class Bm25fScorer {
-  private readonly weights: number[];
+  /** Per field, indexed by row: the field weight over its length normalisation. */
+  private readonly norms: Float64Array[];
   private readonly k1: number;
-  private readonly b: number;
 
-  constructor(
-    options: Bm25Options,
-    private readonly fields: FieldStatistics,
-  ) {
+  constructor(options: Bm25Options, fields: FieldStatistics, rowLimit: number) {
     this.k1 = options.k1;
-    this.b = options.b;
-    this.weights = [options.titleWeight, 1];
+    this.documents = fields.documents;
+    const weights = [options.titleWeight, 1];
+    this.norms = fields.lengths.map((lengths, field) => {
+      const norms = new Float64Array(rowLimit);
+      const average = fields.averageLength[field]!;
+      const weight = weights[field] ?? 1;
+      for (let row = 0; row < rowLimit; row++) {
+        norms[row] = average > 0 ? weight / (1 - options.b + (options.b * (lengths[row] ?? 0)) / average) : weight;
+      }
+      return norms;
+    });
   }
 
+  private readonly documents: number;
+
   idf(matching: number): number {
-    return luceneIdf(this.fields.documents, matching);
+    return luceneIdf(this.documents, matching);
   }
 
   /** The most one term can add per unit of idf·weight (t̃f → ∞). */
@@ -57,17 +65,15 @@ export class Bm25fScorer {
     return this.k1 + 1;
   }
 
-  /** Saturated, length-normalised frequency part of the score: multiply by idf (and query weight). */
+  /**
+   * Saturated, length-normalised frequency part of the score, to multiply by idf (and the query
+   * weight). Rounded to single precision: the ranker keeps these per posting as float32, and a
+   * value computed again must be the same number.
+   */
   frequencyPart(row: number, counts: readonly Uint16Array[], i: number): number {
-    const { lengths, averageLength } = this.fields;
+    const norms = this.norms;
     let tf = 0;
-    for (let field = 0; field < counts.length; field++) {
-      const count = counts[field]![i]!;
-      if (count === 0) continue;
-      const average = averageLength[field]!;
-      const norm = average > 0 ? 1 - this.b + (this.b * lengths[field]![row]!) / average : 1;
-      tf += (this.weights[field] ?? 1) * (count / norm);
-    }
-    return (tf * (this.k1 + 1)) / (tf + this.k1);
+    for (let field = 0; field < counts.length; field++) tf += counts[field]![i]! * norms[field]![row]!;
+    return Math.fround((tf * (this.k1 + 1)) / (tf + this.k1));
   }
 }

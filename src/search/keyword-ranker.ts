@@ -12,6 +12,8 @@ import { Bm25fScorer, type Bm25Options, type FieldStatistics } from './bm25.ts';
 
 /** What the ranker reads: statistics and postings of one consistent state of the index. */
 export interface KeywordSource extends FieldStatistics {
+  /** The same object while the index is unchanged (the scorer's per-row norms are kept for it). */
+  stamp: object;
   /** One past the largest row, for sizing accumulators. */
   rowLimit: number;
   postings(term: string): Postings;
@@ -42,6 +44,13 @@ interface ScoredTerm {
   weight: number;
   /** The most this term can add to a document's score. */
   upper: number;
+  /** Each posting's frequency part of the score, once computed for this state of the index. */
+  impacts: Impacts | undefined;
+}
+
+interface Impacts {
+  values: Float32Array;
+  max: number;
 }
 
 /** Reusable accumulators: one per ranker, sized to the index's rows. */
@@ -67,7 +76,8 @@ class Accumulators {
     this.size = 0;
   }
 
-  add(row: number, score: number): void {
+  /** Adds to the row's score (starting it at 0 the first time this query sees it); returns the new score. */
+  add(row: number, score: number): number {
     if (this.stamps[row] !== this.stamp) {
       this.stamps[row] = this.stamp;
       this.scores[row] = score;
@@ -77,16 +87,37 @@ class Accumulators {
         this.touched = grown;
       }
       this.touched[this.size++] = row;
-    } else {
-      this.scores[row]! += score;
+      return score;
     }
+    return (this.scores[row]! += score);
+  }
+
+  private riserBuffer = new Int32Array(1024);
+
+  /** A scratch array of at least `size` rows (reused: valid until the next call). */
+  risers(size: number): Int32Array {
+    if (this.riserBuffer.length < size) this.riserBuffer = new Int32Array(Math.max(size, this.riserBuffer.length * 2));
+    return this.riserBuffer;
   }
 }
 
 export class KeywordRanker {
   private readonly accumulators = new Accumulators();
+  private scorer: { stamp: object; scorer: Bm25fScorer; impacts: WeakMap<Postings, Impacts> } | undefined;
 
   constructor(private readonly options: Bm25Options) {}
+
+  /**
+   * The scorer for this state of the index, and the impacts computed with it: a term's postings
+   * scored once (4 bytes a posting, freed with the postings) are read in order afterwards instead
+   * of looking up two length norms at random per posting, which dominated the time.
+   */
+  private scorerFor(source: KeywordSource): { scorer: Bm25fScorer; impacts: WeakMap<Postings, Impacts> } {
+    if (this.scorer?.stamp !== source.stamp) {
+      this.scorer = { stamp: source.stamp, scorer: new Bm25fScorer(this.options, source, source.rowLimit), impacts: new WeakMap() };
+    }
+    return this.scorer;
+  }
 
   /**
    * The `depth` best documents for the terms. `prune: false` scores every posting (the reference
@@ -103,8 +134,8 @@ export class KeywordRanker {
       exactTotalUnder = EXACT_TOTAL_UNDER,
     }: { prune?: boolean; passes?: (labels: number[]) => Set<number>; exactTotalUnder?: number } = {},
   ): KeywordRanking {
-    const scorer = new Bm25fScorer(this.options, source);
-    const terms = this.prepare(source, scorer, query);
+    const { scorer, impacts } = this.scorerFor(source);
+    const terms = this.prepare(source, scorer, impacts, query);
     const acc = this.accumulators;
     acc.begin(source.rowLimit);
     if (terms.length === 0 || depth <= 0) return { hits: [], total: terms.length === 0 ? 0 : this.unionSize(terms), exact: true, skipped: 0 };
@@ -114,70 +145,106 @@ export class KeywordRanker {
     for (let i = terms.length - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + terms[i]!.upper;
     const pruning = prune && !passes;
     let threshold = -Infinity;
+    // The best `depth` rows so far. Scores only grow, so after a term the best are among the best
+    // before it and the rows it lifted to the threshold or above: no pass over all touched rows.
+    let best: Int32Array = new Int32Array(0);
     let next = 0;
     for (; next < terms.length; next++) {
       if (pruning && below(suffix[next]!, threshold)) break;
-      this.scoreAll(terms[next]!, scorer);
-      if (pruning) threshold = kthBest(acc.scores, acc.touched, acc.size, depth);
+      const term = terms[next]!;
+      const risers = this.scoreAll(term, scorer, pruning ? threshold : Infinity);
+      if (pruning) {
+        best = bestOf(acc.scores, best, risers, depth);
+        if (best.length === depth) threshold = acc.scores[best[depth - 1]!]!;
+      }
     }
     let skipped = 0;
-    if (next < terms.length) skipped = this.scoreCandidates(terms, next, suffix, threshold, depth, scorer);
+    if (next < terms.length) ({ skipped, best } = this.scoreCandidates(terms, next, suffix, threshold, best, depth, scorer));
 
     if (passes) return { ...this.filtered(depth, passes, exactTotalUnder), skipped };
-    const hits = topK(acc.scores, acc.touched, acc.size, depth);
+    const hits = pruning ? topK(acc.scores, best, best.length, depth) : topK(acc.scores, acc.touched, acc.size, depth);
     if (next === terms.length) return { hits, total: acc.size, exact: true, skipped };
     const lowerBound = Math.max(acc.size, ...terms.map((term) => term.postings.rows.length));
     if (lowerBound >= exactTotalUnder) return { hits, total: lowerBound, exact: false, skipped };
     return { hits, total: this.unionSize(terms), exact: true, skipped };
   }
 
-  private prepare(source: KeywordSource, scorer: Bm25fScorer, query: readonly QueryTerm[]): ScoredTerm[] {
+  private prepare(source: KeywordSource, scorer: Bm25fScorer, known: WeakMap<Postings, Impacts>, query: readonly QueryTerm[]): ScoredTerm[] {
     const terms: ScoredTerm[] = [];
     for (const { term, count } of query) {
       const postings = source.postings(term);
       if (postings.rows.length === 0) continue;
       const weight = scorer.idf(postings.rows.length) * count;
-      terms.push({ postings, weight, upper: weight * scorer.saturation });
+      const impacts = known.get(postings);
+      // The term's highest impact where known, else the saturation limit.
+      terms.push({ postings, weight, impacts, upper: weight * (impacts ? impacts.max : scorer.saturation) });
     }
-    // Highest bound first; equal bounds by size so the order (and float sums) never depend on input order.
-    return terms.sort((a, b) => b.upper - a.upper || a.postings.rows.length - b.postings.rows.length);
+    // Rarest (highest weight) first; the order depends only on the query and the index, so pruned
+    // and exhaustive rankings add the same numbers in the same order.
+    return terms.sort((a, b) => b.weight - a.weight || a.postings.rows.length - b.postings.rows.length);
   }
 
-  private scoreAll({ postings, weight }: ScoredTerm, scorer: Bm25fScorer): void {
-    const { rows, counts } = postings;
+  /** Adds the term's score to every row it occurs in; returns the rows now at `floor` or above, ascending. */
+  private scoreAll(term: ScoredTerm, scorer: Bm25fScorer, floor: number): Int32Array {
+    const { rows, counts } = term.postings;
+    const acc = this.accumulators;
+    const risers = acc.risers(rows.length);
+    let count = 0;
+    let values = term.impacts?.values;
+    if (!values) {
+      values = new Float32Array(rows.length);
+      let max = 0;
+      for (let i = 0; i < rows.length; i++) max = Math.max(max, (values[i] = scorer.frequencyPart(rows[i]!, counts, i)));
+      this.scorer!.impacts.set(term.postings, { values, max });
+    }
+    const weight = term.weight;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      this.accumulators.add(row, weight * scorer.frequencyPart(row, counts, i));
+      if (acc.add(row, weight * values[i]!) >= floor) risers[count++] = row;
     }
+    return risers.subarray(0, count);
   }
 
   /**
-   * Terms from `next` on, for the documents already scored that can still reach the threshold.
-   * Returns how many of their postings were not scored.
+   * Terms from `next` on, only for the rows already scored that can still reach the threshold.
+   * Returns how many of their postings were not scored and the best rows.
    */
-  private scoreCandidates(terms: ScoredTerm[], next: number, suffix: Float64Array, threshold: number, depth: number, scorer: Bm25fScorer): number {
+  private scoreCandidates(
+    terms: ScoredTerm[],
+    next: number,
+    suffix: Float64Array,
+    threshold: number,
+    best: Int32Array,
+    depth: number,
+    scorer: Bm25fScorer,
+  ): { skipped: number; best: Int32Array } {
     const acc = this.accumulators;
+    const scores = acc.scores;
     let skipped = 0;
-    let candidates = acc.touched.slice(0, acc.size).filter((row) => !below(acc.scores[row]! + suffix[next]!, threshold));
-    candidates.sort();
+    let candidates = sortRows(survivors(scores, acc.touched.subarray(0, acc.size), suffix[next]!, threshold));
     for (let t = next; t < terms.length; t++) {
-      const { postings, weight } = terms[t]!;
+      const { postings, weight, impacts } = terms[t]!;
       const { rows, counts } = postings;
+      const values = impacts?.values;
+      const risers = acc.risers(candidates.length);
+      let count = 0;
       let from = 0;
       let scored = 0;
-      for (const row of candidates) {
-        from = lowerBound(rows, row, from);
+      for (let c = 0; c < candidates.length; c++) {
+        const row = candidates[c]!;
+        from = gallop(rows, row, from);
         if (from === rows.length) break;
         if (rows[from] !== row) continue;
-        acc.scores[row]! += weight * scorer.frequencyPart(row, counts, from);
+        const score = (scores[row]! += weight * (values ? values[from]! : scorer.frequencyPart(row, counts, from)));
+        if (score >= threshold) risers[count++] = row;
         scored++;
       }
       skipped += rows.length - scored;
-      threshold = Math.max(threshold, kthBest(acc.scores, candidates, candidates.length, depth));
-      const rest = suffix[t + 1]!;
-      candidates = candidates.filter((row) => !below(acc.scores[row]! + rest, threshold));
+      best = bestOf(scores, best, risers.subarray(0, count), depth);
+      if (best.length === depth) threshold = scores[best[depth - 1]!]!;
+      candidates = survivors(scores, candidates, suffix[t + 1]!, threshold);
     }
-    return skipped;
+    return { skipped, best };
   }
 
   /** Best documents the filter accepts: the filter is asked about growing prefixes of the ranking. */
@@ -216,49 +283,119 @@ function below(bound: number, threshold: number): boolean {
   return bound * (1 + 1e-9) < threshold;
 }
 
-/** The k-th highest score among the rows (−∞ when fewer than k). */
-function kthBest(scores: Float64Array, rows: Int32Array, count: number, k: number): number {
-  if (count < k) return -Infinity;
-  const best = topK(scores, rows, count, k);
-  return best[best.length - 1]![1];
+/** The `k` best of `previous` (the best so far) and `risers` (ascending rows whose score just grew to the threshold). */
+function bestOf(scores: Float64Array, previous: Int32Array, risers: Int32Array, k: number): Int32Array {
+  if (risers.length === 0) return previous;
+  const merged = new Int32Array(previous.length + risers.length);
+  merged.set(risers);
+  let size = risers.length;
+  // A previous best row that rose again is among the risers already: count it once.
+  for (const row of previous) {
+    const at = lowerBound(risers, row);
+    if (at === risers.length || risers[at] !== row) merged[size++] = row;
+  }
+  return Int32Array.from(topK(scores, merged, size, k), ([row]) => row);
+}
+
+/**
+ * Rows (non-negative) in ascending order: an LSD radix sort, 11 bits a pass, ~5× faster than
+ * TypedArray#sort on the tens of thousands of candidates a query at a million papers can have.
+ */
+export function sortRows(rows: Int32Array): Int32Array {
+  let max = 0;
+  for (let i = 0; i < rows.length; i++) if (rows[i]! > max) max = rows[i]!;
+  let from: Int32Array = rows;
+  let to: Int32Array = new Int32Array(rows.length);
+  const counts = new Int32Array(2048);
+  for (let shift = 0; shift === 0 || max >>> shift > 0; shift += 11) {
+    counts.fill(0);
+    for (let i = 0; i < from.length; i++) counts[(from[i]! >>> shift) & 2047]!++;
+    let sum = 0;
+    for (let b = 0; b < 2048; b++) {
+      const c = counts[b]!;
+      counts[b] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < from.length; i++) {
+      const row = from[i]!;
+      to[counts[(row >>> shift) & 2047]!++] = row;
+    }
+    [from, to] = [to, from];
+  }
+  return from;
+}
+
+/** The rows whose score plus `rest` can still reach the threshold. */
+function survivors(scores: Float64Array, rows: Int32Array, rest: number, threshold: number): Int32Array {
+  const out = new Int32Array(rows.length);
+  let size = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (!below(scores[row]! + rest, threshold)) out[size++] = row;
+  }
+  return out.subarray(0, size);
+}
+
+/** First index at or after `from` with a row ≥ `row`: exponential steps, then binary search. */
+function gallop(rows: Int32Array, row: number, from: number): number {
+  let step = 1;
+  let hi = from;
+  while (hi < rows.length && rows[hi]! < row) {
+    from = hi + 1;
+    hi += step;
+    step *= 2;
+  }
+  return lowerBound(rows.subarray(0, Math.min(hi + 1, rows.length)), row, from);
 }
 
 /** The k best rows by score, ties by smaller row first; a bounded min-heap over the candidates. */
 export function topK(scores: Float64Array, rows: Int32Array, count: number, k: number): Neighbour[] {
   const size = Math.min(k, count);
   if (size <= 0) return [];
-  const heap = new Int32Array(size);
+  // Min-heap of the best so far: the root is the worst kept (lowest score, then largest row).
+  const heapRows = new Int32Array(size);
+  const heapScores = new Float64Array(size);
   let filled = 0;
-  // "a ranks below b": lower score, or equal score and larger row.
-  const worse = (a: number, b: number) => scores[a]! < scores[b]! || (scores[a] === scores[b] && a > b);
-  const siftDown = (from: number) => {
-    let i = from;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= filled) return;
-      const right = left + 1;
-      const child = right < filled && worse(heap[right]!, heap[left]!) ? right : left;
-      if (!worse(heap[child]!, heap[i]!)) return;
-      [heap[i], heap[child]] = [heap[child]!, heap[i]!];
-      i = child;
-    }
-  };
   for (let n = 0; n < count; n++) {
     const row = rows[n]!;
+    const score = scores[row]!;
+    let i: number;
     if (filled < size) {
-      heap[filled] = row;
-      let i = filled++;
+      i = filled++;
+      // Sift up.
       while (i > 0) {
         const parent = (i - 1) >> 1;
-        if (!worse(heap[i]!, heap[parent]!)) break;
-        [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+        const ps = heapScores[parent]!;
+        if (ps < score || (ps === score && heapRows[parent]! > row)) break;
+        heapRows[i] = heapRows[parent]!;
+        heapScores[i] = ps;
         i = parent;
       }
-    } else if (worse(heap[0]!, row)) {
-      heap[0] = row;
-      siftDown(0);
+    } else {
+      const rootScore = heapScores[0]!;
+      if (score < rootScore || (score === rootScore && row > heapRows[0]!)) continue;
+      // Replace the root, sift down.
+      i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= filled) break;
+        let child = left;
+        const right = left + 1;
+        if (right < filled) {
+          const ls = heapScores[left]!;
+          const rs = heapScores[right]!;
+          if (rs < ls || (rs === ls && heapRows[right]! > heapRows[left]!)) child = right;
+        }
+        const cs = heapScores[child]!;
+        if (score < cs || (score === cs && row > heapRows[child]!)) break;
+        heapRows[i] = heapRows[child]!;
+        heapScores[i] = cs;
+        i = child;
+      }
     }
+    heapRows[i] = row;
+    heapScores[i] = score;
   }
-  const out: Neighbour[] = Array.from(heap, (row) => [row, scores[row]!]);
+  const out: Neighbour[] = Array.from(heapRows.subarray(0, filled), (row, j) => [row, heapScores[j]!]);
   return out.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
 }

@@ -17,6 +17,8 @@ export const FTS_COLUMNS = 2;
 export const FTS_TOKENIZE = `'porter unicode61 remove_diacritics 2'`;
 
 export interface KeywordView {
+  /** The same object for as long as the index does not change: keys what is derived from it. */
+  stamp: object;
   documents: number;
   averageLength: number[];
   lengths: Uint32Array[];
@@ -30,6 +32,7 @@ export class KeywordIndex {
   private readonly cache: LRUCache<string, Postings>;
   private readonly lengths: DocumentLengths;
   private version: Buffer | undefined;
+  private stamp: object = {};
 
   constructor(
     private readonly db: Db,
@@ -80,10 +83,12 @@ export class KeywordIndex {
     if (!this.version || !version || !this.version.equals(version)) {
       this.cache.clear();
       this.version = version;
+      this.stamp = {};
     }
     const stats = this.fts.stats();
     const lengths = this.lengths.current(stats, version);
     return {
+      stamp: this.stamp,
       documents: stats.rows,
       averageLength: stats.tokens.map((tokens) => (stats.rows > 0 ? tokens / stats.rows : 0)),
       lengths: lengths.columns,

@@ -97,9 +97,10 @@ describe('keyword ranking', () => {
       const papers = store.papersByLabels(result.hits.map(([label]) => label));
       const got = result.hits.map(([label, score]) => [papers.get(label)!.id, score] as const);
       const want = bruteForce(query, 10);
-      expect(got.map(([, score]) => score)).toEqual(want.map(([, score]) => expect.closeTo(score, 9)));
+      // Each posting's frequency part is kept in single precision (keyword-ranker.ts): 5 decimals.
+      expect(got.map(([, score]) => score)).toEqual(want.map(([, score]) => expect.closeTo(score, 5)));
       // Same documents, allowing only ties to change places.
-      for (const [i, [id]] of got.entries()) if (want[i]![0] !== id) expect(want[i]![1]).toBeCloseTo(got[i]![1], 9);
+      for (const [i, [id]] of got.entries()) if (want[i]![0] !== id) expect(want[i]![1]).toBeCloseTo(got[i]![1], 5);
     }
   });
 
