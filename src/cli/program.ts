@@ -14,6 +14,7 @@ import { registerSearch } from './commands/search.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSimilar } from './commands/similar.ts';
 import { registerStats } from './commands/stats.ts';
+import { registerSync } from './commands/sync.ts';
 import { UsageError } from './options.ts';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -33,6 +34,7 @@ export function createProgram(output: OutputConfiguration = {}): Command {
     .addHelpText('after', '\nConfiguration comes from the environment (PAPERSEEK_DATA_DIR, PAPERSEEK_MODEL, …; see README).\nExit codes: 0 success, 1 failure, 2 usage error.');
   registerServe(program);
   registerIngest(program);
+  registerSync(program);
   registerSearch(program);
   registerSimilar(program);
   registerStats(program);
