@@ -1,5 +1,9 @@
 // `paperseek serve`: load the model, open the index (ingesting the bundled sample into an empty
-// one), and answer HTTP until SIGINT/SIGTERM.
+// one), and answer HTTP until SIGINT/SIGTERM. With --workers N > 1, N worker processes answer on
+// the one port and this process supervises them (../serve-cluster.ts).
+import cluster from 'node:cluster';
+import type { Server } from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Command } from 'commander';
@@ -9,54 +13,185 @@ import { serveWithLimits } from '../../api/connection-limits.ts';
 import { TimeSlicer } from '../../api/time-slicer.ts';
 import { loadConfig, type AppConfig } from '../../config.ts';
 import type { Embedder } from '../../embed/embedder.ts';
+import { AppError } from '../../errors.ts';
 import { SearchService, type ModelSlot } from '../../search/search-service.ts';
+import { quickCheckOffThread, type StorageStatus } from '../../store/health.ts';
 import type { PaperStore } from '../../store/paper-store.ts';
 import { integerIn } from '../options.ts';
 import { loadModel, openStore } from '../runtime.ts';
 import { SAMPLE_CAPTURED_YEAR, SAMPLE_FILE } from '../sample.ts';
+import { serveCluster } from '../serve-cluster.ts';
 import { ingestSources } from '../../ingest/ingest-sources.ts';
 import { createSourceProgress } from '../progress.ts';
+
+const MAX_WORKERS = 256;
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('serve the HTTP API, the web UI (/) and the API reference (/docs); ingests the bundled sample first when the index is empty')
     .option('-p, --port <port>', 'port to listen on (default: $PORT or 3000)', integerIn(0, 65535))
-    .action(async (options: { port?: number }) => {
-      const config = loadConfig(process.env);
-      await serveCommand({ ...config, port: options.port ?? config.port });
+    .option(
+      '-w, --workers <n>',
+      'worker processes answering on the one port (default: $PAPERSEEK_WORKERS or the number of cores; 1: serve in this process)',
+      integerIn(1, MAX_WORKERS),
+    )
+    .action(async (options: { port?: number; workers?: number }) => {
+      const loaded = loadConfig(process.env);
+      const config = { ...loaded, port: options.port ?? loaded.port };
+      const workers = options.workers ?? workersFromEnvironment(process.env) ?? os.availableParallelism();
+      // A worker runs this same command line; it counts the same N and so takes the cluster path.
+      if (workers === 1 && cluster.isPrimary) await serveCommand(config);
+      else await serveCluster(clusterPlan(config, workers));
     });
+}
+
+/** PAPERSEEK_WORKERS, validated like the other PAPERSEEK_* settings; undefined when unset. */
+function workersFromEnvironment(environment: NodeJS.ProcessEnv): number | undefined {
+  const value = environment.PAPERSEEK_WORKERS;
+  if (value === undefined || value === '') return undefined;
+  try {
+    return integerIn(1, MAX_WORKERS)(value);
+  } catch (error) {
+    throw new AppError('BAD_CONFIG', `Invalid configuration: PAPERSEEK_WORKERS: ${(error as Error).message}`);
+  }
 }
 
 export async function serveCommand(config: AppConfig): Promise<void> {
   const model = await loadModel(config, { forServing: true });
-  if (model.error) console.error(`warning: ${model.error.message}\nServing without a model: keyword search works; semantic search answers 503, hybrid falls back to keyword.`);
-  await ingestSampleIfEmpty(config, model.embedder);
-  // The server only reads: ingests run in other processes and publish new index generations,
-  // which it picks up on its next poll (a whole file, loaded then swapped in).
-  const store = openStore(config, 'reader');
-  if (model.embedder) store.bind({ ...model.embedder.spec, dims: model.embedder.dims });
-  const reload = config.reloadMs > 0 ? setInterval(() => refresh(store), config.reloadMs) : undefined;
-  reload?.unref();
-  const { app, search } = servingApp(store, model, config);
-  // SQLite's quick_check on a worker thread: /health says `unchecked` until it ends, then ok/corrupt.
-  void search.checkStorage(path.join(config.dataDir, DB_FILE)).catch((error: unknown) => console.error('storage check failed:', error));
-  // Build the web UI now, so a broken UI shows at start rather than on a user's first visit.
-  if (!(await app.request('/ui/app.js')).ok) console.error('warning: the web UI failed to build (error above); the API works');
-  // Request deadlines (408), idle limits and connection caps (503 per address): see api/connection-limits.ts.
-  const server = serveWithLimits({ fetch: app.fetch, port: config.port, hostname: config.host }, config.connections, (info) => {
-    console.error(`paperseek: ${store.count()} papers, listening on http://${config.host ?? 'localhost'}:${info.port}`);
+  if (model.error) warnNoModel(model.error);
+  await ingestSampleIfEmpty(config, async () => model.embedder);
+  const serving = await startServing(config, model, { checkStorage: true, buildUi: true }).catch(async (error: unknown) => {
+    await model.embedder?.dispose();
+    throw error;
   });
+  console.error(`paperseek: ${serving.store.count()} papers, listening on http://${config.host ?? 'localhost'}:${serving.port}`);
   const shutdown = () => {
-    clearInterval(reload);
-    server.close(() => {
-      store.close();
-      void model.embedder?.dispose();
-      process.exit(0);
-    });
+    void serving.close().then(() => process.exit(0));
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+}
+
+/** `serve --workers N`: what the primary does once, and what each worker serves. */
+function clusterPlan(config: AppConfig, workers: number) {
+  const dbFile = path.join(config.dataDir, DB_FILE);
+  return {
+    workers,
+    host: config.host,
+    // Opening the index as a writer (quick_check at open, the sample ingest, recording the model's
+    // spec) happens once, here: workers only read. The model is loaded only when there is
+    // something to ingest or record, and let go before the workers load their own.
+    async prepare() {
+      let loaded: ModelSlot | undefined;
+      try {
+        await ingestSampleIfEmpty(config, async () => (loaded = await loadModel(config)).embedder);
+      } finally {
+        await loaded?.embedder?.dispose();
+      }
+    },
+    async checkStorage(): Promise<StorageStatus> {
+      try {
+        return (await quickCheckOffThread(dbFile)).status;
+      } catch (error) {
+        console.error('storage check failed:', error);
+        return 'unchecked';
+      }
+    },
+    async serve({ first, onServer }: { first: boolean; onServer: (server: Server) => void }) {
+      const model = await loadModel(config, { forServing: true });
+      // Start-up notes are the same in every worker: the first one prints them.
+      if (model.error && first) warnNoModel(model.error);
+      const serving = await startServing(config, model, { checkStorage: false, buildUi: first, onServer }).catch(async (error: unknown) => {
+        await model.embedder?.dispose();
+        throw error;
+      });
+      return {
+        port: serving.port,
+        papers: serving.store.count(),
+        noteStorage: (status: StorageStatus) => noteStorage(serving.search, status),
+        close: () => serving.close(),
+      };
+    },
+  };
+}
+
+/**
+ * The verdict of the primary's one quick_check, for this worker's /health. SearchService keeps
+ * the verdict of its own checkStorage() in a private field and has no setter; running one
+ * quick_check per worker would read the whole database N times at start.
+ */
+function noteStorage(search: SearchService, status: StorageStatus): void {
+  const target = search as unknown as { storage?: StorageStatus };
+  if (status !== 'unchecked' && 'storage' in target) target.storage = status;
+}
+
+function warnNoModel(error: Error): void {
+  console.error(`warning: ${error.message}\nServing without a model: keyword search works; semantic search answers 503, hybrid falls back to keyword.`);
+}
+
+interface Serving {
+  server: Server;
+  port: number;
+  store: PaperStore;
+  search: SearchService;
+  /** Stops accepting, lets requests in flight finish, then closes the index and the model. */
+  close(): Promise<void>;
+}
+
+/** Opens the index as a reader and answers HTTP on it; resolves once listening. */
+async function startServing(
+  config: AppConfig,
+  model: ModelSlot,
+  options: { checkStorage: boolean; buildUi: boolean; onServer?: (server: Server) => void },
+): Promise<Serving> {
+  // The server only reads: ingests run in other processes and publish new index generations,
+  // which it picks up on its next poll (a whole file, loaded then swapped in).
+  const store = openStore(config, 'reader');
+  let reload: NodeJS.Timeout | undefined;
+  try {
+    if (model.embedder) store.bind({ ...model.embedder.spec, dims: model.embedder.dims });
+    reload = config.reloadMs > 0 ? setInterval(() => refresh(store), config.reloadMs) : undefined;
+    reload?.unref();
+    const { app, search } = servingApp(store, model, config);
+    // SQLite's quick_check on a worker thread: /health says `unchecked` until it ends, then ok/corrupt.
+    if (options.checkStorage) void search.checkStorage(path.join(config.dataDir, DB_FILE)).catch((error: unknown) => console.error('storage check failed:', error));
+    // Build the web UI now, so a broken UI shows at start rather than on a user's first visit.
+    if (options.buildUi && !(await app.request('/ui/app.js')).ok) console.error('warning: the web UI failed to build (error above); the API works');
+    // Request deadlines (408), idle limits and connection caps (503 per address): see api/connection-limits.ts.
+    const { server, port } = await new Promise<{ server: Server; port: number }>((resolve, reject) => {
+      const server = serveWithLimits({ fetch: app.fetch, port: config.port, hostname: config.host }, config.connections, (info) => {
+        server.off('error', reject);
+        resolve({ server, port: info.port });
+      });
+      server.once('error', (error) => reject(listenError(error, config)));
+      options.onServer?.(server);
+    });
+    return {
+      server,
+      port,
+      store,
+      search,
+      close: () =>
+        new Promise((resolve) => {
+          clearInterval(reload);
+          server.close(() => {
+            store.close();
+            void model.embedder?.dispose();
+            resolve();
+          });
+        }),
+    };
+  } catch (error) {
+    clearInterval(reload);
+    store.close();
+    throw error;
+  }
+}
+
+function listenError(error: NodeJS.ErrnoException, config: AppConfig): Error {
+  if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES' && error.code !== 'EADDRNOTAVAIL') return error;
+  return new AppError('BAD_CONFIG', `Cannot listen on ${config.host ?? 'all interfaces'} port ${config.port}: ${error.message}. Set PORT (or --port), or HOST, to one that is free.`, undefined, { cause: error });
 }
 
 /** The app `serve` answers with: search over `store`, request work in event-loop slices. */
@@ -66,15 +201,23 @@ export function servingApp(store: PaperStore, model: ModelSlot, config: AppConfi
   return { app: createApp({ search, slicer }), search };
 }
 
-async function ingestSampleIfEmpty(config: AppConfig, embedder: Embedder | undefined): Promise<void> {
+/**
+ * Opens the index as a writer (which runs quick_check and takes the write lock), records the
+ * model's spec on first use and ingests the bundled sample into an empty index. `embedder` is
+ * asked for only when there is something to ingest or record.
+ */
+async function ingestSampleIfEmpty(config: AppConfig, embedder: () => Promise<Embedder | undefined>): Promise<void> {
   const store = openStore(config);
   try {
-    if (embedder) store.bind({ ...embedder.spec, dims: embedder.dims });
-    if (store.count() > 0) return;
+    const count = store.count();
+    if (count > 0 && store.spec) return;
+    const model = await embedder();
+    if (model) store.bind({ ...model.spec, dims: model.dims });
+    if (count > 0) return;
     console.error(`empty index in ${config.dataDir}: ingesting the bundled sample ${SAMPLE_FILE}`);
     const progress = createSourceProgress();
     try {
-      await ingestSources([SAMPLE_FILE], { capturedYear: SAMPLE_CAPTURED_YEAR }, store, embedder, {
+      await ingestSources([SAMPLE_FILE], { capturedYear: SAMPLE_CAPTURED_YEAR }, store, model, {
         onProgress: (p) => progress.update(p),
         log: (line) => progress.log(line),
       });
