@@ -11,6 +11,51 @@ import { STOPWORD_LISTS, stopwords } from './search/query-analysis.ts';
 import type { SearchOptions } from './search/search-service.ts';
 import type { HnswParams } from './store/vector-index.ts';
 
+/** One source `serve` syncs on a schedule (PAPERSEEK_SYNC); see sync/schedule.ts. */
+export interface ScheduledSync {
+  /** As `paperseek sync status` and /health name it: `hf-daily`, `arxiv:cs`, `arxiv:physics:hep-th`. */
+  source: string;
+  /** The `paperseek sync` arguments that sync it: `['hf-daily']`, `['arxiv', '--set', 'cs']`. */
+  args: string[];
+  intervalMs: number;
+  /** The interval as written (`6h`). */
+  every: string;
+}
+
+const INTERVAL_UNITS_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** Longest interval: a year (the scheduler waits in steps, so any length works). */
+const MAX_INTERVAL_MS = 366 * INTERVAL_UNITS_MS.d;
+// The same rule as `sync arxiv --set`.
+const OAI_SET = /^[A-Za-z][\w.-]*(:[\w.-]+)*$/;
+
+/**
+ * PAPERSEEK_SYNC: comma-separated `<source>@<interval>` items, a source being `hf-daily` or
+ * `arxiv:<set>` (`arxiv:cs`, `arxiv:physics:hep-th`) and an interval a whole number of seconds,
+ * minutes, hours or days (`90s`, `30m`, `6h`, `1d`). Returns the problem as a string naming the bad item.
+ */
+export function parseSyncSchedule(text: string): ScheduledSync[] | string {
+  const items = text.split(',').map((item) => item.trim());
+  const syncs: ScheduledSync[] = [];
+  for (const item of items) {
+    if (item === '') return `empty item in "${text}": expected <source>@<interval>, e.g. hf-daily@6h,arxiv:cs@24h`;
+    const at = item.lastIndexOf('@');
+    if (at < 0) return `"${item}" has no interval: expected <source>@<interval>, e.g. hf-daily@6h or arxiv:cs@24h`;
+    const source = item.slice(0, at).trim();
+    const every = item.slice(at + 1).trim();
+    let args: string[];
+    if (source === 'hf-daily') args = ['hf-daily'];
+    else if (source.startsWith('arxiv:') && OAI_SET.test(source.slice('arxiv:'.length))) args = ['arxiv', '--set', source.slice('arxiv:'.length)];
+    else return `"${item}": unknown source "${source}": expected hf-daily or arxiv:<set> (arxiv:cs, arxiv:physics:hep-th)`;
+    const match = /^(\d{1,9})([smhd])$/.exec(every);
+    if (!match) return `"${item}": bad interval "${every}": expected a whole number and a unit s, m, h or d (30m, 6h, 1d)`;
+    const intervalMs = Number(match[1]) * INTERVAL_UNITS_MS[match[2] as keyof typeof INTERVAL_UNITS_MS];
+    if (intervalMs < 1000 || intervalMs > MAX_INTERVAL_MS) return `"${item}": the interval must be between 1s and 366d`;
+    if (syncs.some((sync) => sync.source === source)) return `"${item}": ${source} is listed twice`;
+    syncs.push({ source, args, intervalMs, every });
+  }
+  return syncs;
+}
+
 const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 const positiveInt = z.coerce.number().int().positive();
 
@@ -50,6 +95,17 @@ const EnvSchema = z.object({
   PAPERSEEK_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   PAPERSEEK_MAX_CONNECTIONS: positiveInt.max(1_000_000).default(1024),
   PAPERSEEK_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(64),
+  PAPERSEEK_SYNC: z
+    .string()
+    .transform((text, ctx) => {
+      const syncs = parseSyncSchedule(text);
+      if (typeof syncs === 'string') {
+        ctx.addIssue({ code: 'custom', message: syncs });
+        return z.NEVER;
+      }
+      return syncs;
+    })
+    .default([]),
 });
 
 export interface AppConfig {
@@ -67,6 +123,8 @@ export interface AppConfig {
   search: SearchOptions;
   /** Bytes of decoded keyword postings the store keeps in memory (store/keyword-index.ts). */
   postingsCacheBytes: number;
+  /** Sources `serve` syncs on a schedule (PAPERSEEK_SYNC); empty when unset. */
+  sync: ScheduledSync[];
 }
 
 export function loadConfig(environment: NodeJS.ProcessEnv): AppConfig {
@@ -114,5 +172,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv): AppConfig {
       },
     },
     postingsCacheBytes: env.PAPERSEEK_POSTINGS_CACHE_MB * 2 ** 20,
+    sync: env.PAPERSEEK_SYNC,
   };
 }

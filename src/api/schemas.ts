@@ -255,6 +255,21 @@ export const Paper = z
   })
   .openapi('Paper');
 
+export const SyncStatus = z
+  .object({
+    source: z.string().openapi({ example: 'hf-daily', description: '`hf-daily`, `arxiv:<set>` or `arxiv-query:<query>`.' }),
+    status: z.enum(['never', 'running', 'ok', 'failed']).openapi({
+      description: '`running`: a sync is under way, or was stopped before it finished (then `resumable`); `never`: scheduled but not synced yet.',
+    }),
+    last_sync_at: nullableString.openapi({ description: 'When the last sync finished (or started, while running); ISO 8601.' }),
+    last_success_at: nullableString.openapi({ description: 'When a sync last finished without error.' }),
+    high_water: nullableString.openapi({ description: 'Date (YYYY-MM-DD) up to which the source is synced; the next sync continues from it.' }),
+    error: nullableString.openapi({ description: 'For a failed sync: the source, the URL and the last error.' }),
+    resumable: z.boolean().openapi({ description: 'A sync was interrupted; the next one continues where it stopped.' }),
+    every: nullableString.openapi({ example: '6h', description: 'The PAPERSEEK_SYNC interval; null for a source synced only by hand.' }),
+  })
+  .openapi('SyncStatus');
+
 export const Health = z
   .object({
     status: z.enum(['ok', 'degraded']),
@@ -274,6 +289,10 @@ export const Health = z
     storage: z.enum(['ok', 'corrupt', 'unchecked']).openapi({
       description:
         "The SQLite file's health from the last check the server ran (`quick_check` at start, off the request path; `corrupt` also when a request hit SQLite corruption). `unchecked` until a check has finished. `paperseek check` tells more.",
+    }),
+    sync: z.array(SyncStatus).openapi({
+      description:
+        'Each source the server syncs on its schedule (PAPERSEEK_SYNC) and each source the index was ever synced from (`paperseek sync`), with its last sync; empty when there are none.',
     }),
   })
   .openapi('Health');

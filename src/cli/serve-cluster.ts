@@ -10,7 +10,9 @@
 //     minute (0.25 s … 30 s), so a crash loop does not spin;
 //   - forwards SIGTERM/SIGINT to the workers (each finishes its requests in flight) and exits
 //     when they have;
-//   - runs the one storage quick_check for /health and tells every worker its verdict.
+//   - runs the one storage quick_check for /health and tells every worker its verdict;
+//   - runs the plan's background work (the PAPERSEEK_SYNC scheduler) once all workers listen,
+//     and stops it (SIGTERM to a running sync) before it exits.
 // Connections are handed to the workers in turn (node's default round-robin scheduling), and
 // every answer names the worker's pid in `x-paperseek-worker`.
 import cluster, { type Worker } from 'node:cluster';
@@ -40,6 +42,8 @@ export interface ClusterPlan {
   prepare(): Promise<void>;
   /** Primary, once, while the workers start. */
   checkStorage(): Promise<StorageStatus>;
+  /** Primary, once, when every worker listens; stopped when the server stops. */
+  startBackground?(): { stop(): Promise<void> };
   /**
    * Worker: opens the index and listens. `first` (the first worker of this start) prints the
    * start-up notes; `onServer` gets the HTTP server before it accepts its first connection.
@@ -96,6 +100,12 @@ async function runPrimary(plan: ClusterPlan): Promise<void> {
   const restarts = new Set<NodeJS.Timeout>();
   const deaths: number[] = [];
   let storage: StorageStatus | undefined;
+  let background: { stop(): Promise<void> } | undefined;
+  /** Set once the background work has stopped (or never started) during shutdown. */
+  let backgroundStopped = false;
+  const exitWhenDone = () => {
+    if (phase === 'stopping' && live.size === 0 && backgroundStopped) process.exit(exitCode);
+  };
 
   const tellStorage = (worker: Worker) => {
     if (storage && worker.isConnected()) worker.send({ paperseek: 'storage', status: storage } satisfies ToWorker);
@@ -111,7 +121,13 @@ async function runPrimary(plan: ClusterPlan): Promise<void> {
     exitCode = code;
     for (const timer of restarts) clearTimeout(timer);
     for (const worker of live) worker.process.kill('SIGTERM');
-    if (live.size === 0) process.exit(exitCode);
+    const stopping = background?.stop() ?? Promise.resolve();
+    void stopping
+      .catch((error: unknown) => console.error('paperseek: stopping the background work failed:', error))
+      .then(() => {
+        backgroundStopped = true;
+        exitWhenDone();
+      });
   };
 
   // A worker that cannot start: its error, once, and no retries (every worker would fail alike).
@@ -137,6 +153,7 @@ async function runPrimary(plan: ClusterPlan): Promise<void> {
           phase = 'serving';
           const pids = [...listening].map((w) => w.process.pid).join(', ');
           console.error(`paperseek: ${message.papers} papers, listening on http://${plan.host ?? 'localhost'}:${message.port} (${plan.workers} workers, pids ${pids})`);
+          background = plan.startBackground?.();
         }
       }
     });
@@ -145,7 +162,7 @@ async function runPrimary(plan: ClusterPlan): Promise<void> {
       const wasListening = listening.delete(worker);
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
       if (phase === 'stopping') {
-        if (live.size === 0) process.exit(exitCode);
+        exitWhenDone();
       } else if (phase === 'starting') {
         failedToStart(`error: worker ${pid} ${how} before it listened`);
       } else {

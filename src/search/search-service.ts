@@ -6,6 +6,7 @@ import type { PaperRecord } from '../sources/record.ts';
 import { isEmptyFilter } from '../store/filters.ts';
 import { isCorruption, quickCheckOffThread, type StorageStatus } from '../store/health.ts';
 import type { PaperStore } from '../store/paper-store.ts';
+import type { SyncReport } from '../sync/schedule.ts';
 import { DEFAULT_FUSION, reciprocalRankFusion, semanticConfidence, type FusionOptions } from './fusion.ts';
 import { hydrate, singleSide } from './hydrate.ts';
 import { DEFAULT_KEYWORD, KeywordSearch, type KeywordOptions } from './keyword-search.ts';
@@ -37,6 +38,8 @@ export class SearchService {
     private readonly model: ModelSlot,
     private readonly options: SearchOptions = DEFAULT_SEARCH_OPTIONS,
     pacer?: WorkPacer,
+    /** /health's `sync` list (sync/schedule.ts syncReporter); none by default. */
+    private readonly syncReport: () => SyncReport[] = () => [],
   ) {
     this.encoder = model.embedder && new QueryEncoder(model.embedder, options.queryCacheSize, pacer);
     this.keyword = new KeywordSearch(store, options.keyword);
@@ -139,6 +142,7 @@ export class SearchService {
       },
       query_cache: this.encoder?.stats() ?? null,
       storage: this.storage,
+      sync: this.syncReport(),
     };
   }
 

@@ -23,6 +23,7 @@ import { SAMPLE_CAPTURED_YEAR, SAMPLE_FILE } from '../sample.ts';
 import { serveCluster } from '../serve-cluster.ts';
 import { ingestSources } from '../../ingest/ingest-sources.ts';
 import { createSourceProgress } from '../progress.ts';
+import { startSyncScheduler, syncReporter } from '../../sync/schedule.ts';
 
 const MAX_WORKERS = 256;
 
@@ -66,8 +67,10 @@ export async function serveCommand(config: AppConfig): Promise<void> {
     throw error;
   });
   console.error(`paperseek: ${serving.store.count()} papers, listening on http://${config.host ?? 'localhost'}:${serving.port}`);
+  // PAPERSEEK_SYNC: the syncs run in child processes; this process reloads what they publish.
+  const scheduler = startSyncScheduler({ dataDir: config.dataDir, syncs: config.sync });
   const shutdown = () => {
-    void serving.close().then(() => process.exit(0));
+    void Promise.all([serving.close(), scheduler.stop()]).then(() => process.exit(0));
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
@@ -90,6 +93,8 @@ function clusterPlan(config: AppConfig, workers: number) {
         await loaded?.embedder?.dispose();
       }
     },
+    // PAPERSEEK_SYNC: once per server, in the primary.
+    startBackground: () => startSyncScheduler({ dataDir: config.dataDir, syncs: config.sync }),
     async checkStorage(): Promise<StorageStatus> {
       try {
         return (await quickCheckOffThread(dbFile)).status;
@@ -197,7 +202,7 @@ function listenError(error: NodeJS.ErrnoException, config: AppConfig): Error {
 /** The app `serve` answers with: search over `store`, request work in event-loop slices. */
 export function servingApp(store: PaperStore, model: ModelSlot, config: AppConfig): { app: OpenAPIHono; search: SearchService } {
   const slicer = config.sliceMs > 0 ? new TimeSlicer(config.sliceMs) : undefined;
-  const search = new SearchService(store, model, config.search, slicer);
+  const search = new SearchService(store, model, config.search, slicer, syncReporter(config.dataDir, config.sync));
   return { app: createApp({ search, slicer }), search };
 }
 
