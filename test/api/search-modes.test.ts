@@ -146,6 +146,8 @@ describe('pagination', () => {
     expect((await get('/search?q=diffusion&mode=semantic')).body.total).toBe(68);
     const keyword = (await get('/search?q=diffusion&mode=keyword&k=100')).body;
     expect(keyword.total).toBe(keyword.results.length);
+    // Exact here: a lower bound (`gte`) only comes past 10,000 matches (test/search/keyword-ranker.test.ts).
+    expect([keyword.total_relation, (await get('/search?q=diffusion&mode=semantic')).body.total_relation]).toEqual(['eq', 'eq']);
   });
 });
 

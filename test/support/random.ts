@@ -1,13 +1,3 @@
-// Seeded randomness for generated test corpora and queries: a failure can be replayed.
-
-/** A deterministic pseudo-random generator (mulberry32), so a failure can be replayed. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded randomness for generated test corpora and queries, so a failure can be replayed: the
+// same mulberry32 generator the test models and benchmark data use.
+export { mulberry32 as random } from '../../scripts/test-model/prng.ts';
