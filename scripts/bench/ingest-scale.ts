@@ -33,7 +33,7 @@ interface ScaleResult {
   summary: string;
 }
 
-async function snapshotFile(n: number): Promise<string> {
+export async function snapshotFile(n: number): Promise<string> {
   mkdirSync(WORK, { recursive: true });
   const file = path.join(WORK, `arxiv-snapshot-${n}.json`);
   if (existsSync(file)) return file;

@@ -7,9 +7,7 @@
 //      process on the same index, after the server is stopped.
 //
 //   npm run bench -- query --n 100000 --duration 15
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import autocannon from 'autocannon';
 import { TransformersEmbedder } from '../../src/embed/transformers-embedder.ts';
 import { hydrate, singleSide } from '../../src/search/hydrate.ts';
 import { KeywordSearch } from '../../src/search/keyword-search.ts';
@@ -19,120 +17,9 @@ import { BENCH_DIR, fixed, intList, log, now, publish, summary, table, type Args
 import { distinctQueries, MINILM_SPEC, syntheticIndex } from './lib/papers.ts';
 import { clusteredDataset } from './lib/synthetic.ts';
 import { HNSW_DIR } from './hnsw.ts';
+import { available, BENCH_SERVER, load, sequential, startServer, stop, type LoadResult } from './lib/server.ts';
 
 const MODES = ['semantic', 'keyword', 'hybrid'] as const;
-type Mode = (typeof MODES)[number];
-
-function serverEnv(dataDir: string, port: number): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PAPERSEEK_DATA_DIR: dataDir,
-    PAPERSEEK_MODEL_DIR: path.resolve('.models'),
-    PAPERSEEK_MODEL: 'minilm',
-    PAPERSEEK_DTYPE: 'q8',
-    PAPERSEEK_QUERY_CACHE_SIZE: '0',
-  };
-}
-
-const CLI = ['src/cli/main.ts', 'serve'];
-const BENCH_SERVER = [path.join(import.meta.dirname, 'query-server.ts')];
-
-async function startServer(dataDir: string, port: number, command = CLI, extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...command], {
-    env: { ...serverEnv(dataDir, port), ...extraEnv },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const started = now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/health`);
-      if (response.ok) {
-        log(`server ready in ${fixed((now() - started) / 1000)} s: ${JSON.stringify(await response.json()).slice(0, 160)}`);
-        return child;
-      }
-    } catch {
-      // not listening yet
-    }
-    if (now() - started > 120_000) throw new Error(`server did not start: ${stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-const searchPath = (query: string, mode: Mode, k: number) => `/search?q=${encodeURIComponent(query)}&k=${k}&mode=${mode}`;
-
-/** A mode counts as available when the server answers 200 and echoes it back. */
-async function available(port: number, mode: Mode, query: string): Promise<string | true> {
-  const response = await fetch(`http://127.0.0.1:${port}${searchPath(query, mode, 10)}`);
-  if (!response.ok) return `HTTP ${response.status}`;
-  const body = (await response.json()) as { mode?: string };
-  return body.mode === mode ? true : `response has no mode=${mode} echo`;
-}
-
-interface LoadResult {
-  mode: Mode;
-  connections: number;
-  requests: number;
-  rps: number;
-  latency: Record<string, number>;
-  non2xx: number;
-  errors: number;
-}
-
-function load(port: number, mode: Mode, connections: number, duration: number, queries: readonly string[], k: number): Promise<LoadResult> {
-  let next = 0;
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: `http://127.0.0.1:${port}`,
-        connections,
-        duration,
-        requests: [
-          {
-            method: 'GET',
-            setupRequest: (request) => ({ ...request, path: searchPath(queries[next++ % queries.length]!, mode, k) }),
-          },
-        ],
-      },
-      (error, result) => {
-        if (error) return reject(error);
-        if (next > queries.length) log(`  warning: ${next} requests > ${queries.length} distinct queries; some repeated`);
-        resolve({
-          mode,
-          connections,
-          requests: result.requests.total,
-          rps: result.requests.average,
-          latency: result.latency as unknown as Record<string, number>,
-          non2xx: result.non2xx,
-          errors: result.errors,
-        });
-      },
-    );
-  });
-}
-
-/** Sequential requests from a plain client: exact per-request latency (autocannon rounds to ms). */
-async function sequential(port: number, mode: Mode, queries: readonly string[], k: number) {
-  const times: number[] = [];
-  for (const query of queries) {
-    const t = now();
-    const response = await fetch(`http://127.0.0.1:${port}${searchPath(query, mode, k)}`);
-    await response.arrayBuffer();
-    times.push(now() - t);
-  }
-  return summary(times);
-}
 
 /** One semantic query's steps, in process, on the same index: embed / HNSW / SQLite / whole service. */
 async function split(dataDir: string, queries: readonly string[], k: number) {
