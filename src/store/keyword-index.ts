@@ -36,14 +36,16 @@ export class KeywordIndex {
 
   constructor(
     private readonly db: Db,
-    { cacheBytes = 256 * 2 ** 20 }: { cacheBytes?: number } = {},
+    { cacheBytes = 512 * 2 ** 20 }: { cacheBytes?: number } = {},
   ) {
     this.fts = new Fts5Postings(db, FTS_TABLE, FTS_COLUMNS);
     this.statements = new StatementCache(db);
     this.lengths = new DocumentLengths(db, FTS_COLUMNS);
     this.cache = new LRUCache<string, Postings>({
       maxSize: Math.max(1, cacheBytes),
-      sizeCalculation: (postings) => Math.max(1, postings.rows.byteLength + postings.counts.reduce((sum, column) => sum + column.byteLength, 0)),
+      // Rows and counts (8 bytes a posting at two columns), plus the 4 bytes a posting of impacts the
+      // ranker keeps alongside (../search/keyword-ranker.ts).
+      sizeCalculation: (postings) => Math.max(1, postings.rows.byteLength * 3 + postings.counts.reduce((sum, column) => sum + column.byteLength, 0)),
     });
   }
 
