@@ -8,7 +8,7 @@
 //   - 32 connections (autocannon, the claims in a loop) with 1 and 2 workers.
 //
 //   npm run test-model -- minilm .models
-//   npm run bench -- keyword-scale --sizes 100000,300000,1000000 [--workers 1,2] [--connections 32] [--duration 15]
+//   npm run bench -- keyword-scale --sizes 100000,300000,1000000 [--workers 1,2] [--connections 32] [--duration 15] [--efc 200]
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,10 +20,12 @@ import { BENCH_DIR, fixed, intList, log, now, publish, table, type Args } from '
 import { load, searchPath, startServer, stop, type Mode } from './lib/server.ts';
 import { clusteredDataset, row } from './lib/synthetic.ts';
 
-const HNSW = { M: 16, efConstruction: 200, ef: 64 };
-
-/** Ingests the snapshot file (keyword index only), then attaches clustered vectors and publishes HNSW. */
-async function prepare(n: number): Promise<string> {
+/**
+ * Ingests the snapshot file (keyword index only), then attaches clustered vectors and publishes
+ * HNSW (`--efc`: its efConstruction, default 200 like the server; a lower one builds faster).
+ */
+async function prepare(n: number, efConstruction: number): Promise<string> {
+  const HNSW = { M: 16, efConstruction, ef: 64 };
   const dataDir = path.join(BENCH_DIR, `keyword-scale-${n}`);
   const open = () => PaperStore.open({ dataDir, hnsw: HNSW, log });
   let store = open();
@@ -93,7 +95,7 @@ export async function runKeywordScale(args: Args): Promise<void> {
   const loadRows: (string | number)[][] = [];
   const results: unknown[] = [];
   for (const n of sizes) {
-    const dataDir = await prepare(n);
+    const dataDir = await prepare(n, Number(args.efc ?? 200));
     if (args['prepare-only']) continue;
     for (const workers of workerCounts) {
       // A fresh server per mode for the sequential passes, so pass 1 starts with cold caches.

@@ -4,7 +4,7 @@ import { log, parseArgs } from './lib/report.ts';
 
 const SECTIONS = ['ingest', 'query', 'hnsw', 'orama'] as const;
 // Side experiments, not part of `all`.
-const EXTRA = ['hnsw-native', 'ingest-scale', 'index-verify'] as const;
+const EXTRA = ['hnsw-native', 'ingest-scale', 'index-verify', 'keyword-scale', 'orama-keyword'] as const;
 type Section = (typeof SECTIONS)[number] | (typeof EXTRA)[number];
 
 async function run(section: Section, args: ReturnType<typeof parseArgs>): Promise<void> {
@@ -22,8 +22,12 @@ async function run(section: Section, args: ReturnType<typeof parseArgs>): Promis
       return (await import('./index-verify.ts')).runIndexVerify(args);
     case 'ingest-scale':
       return (await import('./ingest-scale.ts')).runIngestScale(args);
+    case 'keyword-scale':
+      return (await import('./keyword-scale.ts')).runKeywordScale(args);
     case 'hnsw-native':
       return (await import('./hnsw-native.ts')).runHnswNative(args);
+    case 'orama-keyword':
+      return (await import('./orama-keyword.ts')).runOramaKeyword(args);
   }
 }
 
