@@ -8,7 +8,7 @@ import { STDIN } from '../sources/index.ts';
 import { duplicateIdProblem } from '../sources/located.ts';
 import type { ReadOptions } from '../sources/record.ts';
 import type { PaperStore } from '../store/paper-store.ts';
-import { ingestHashed, type HashedRecord, type IngestCounts } from './ingest.ts';
+import { ingestHashed, type EmbedPipeline, type HashedRecord, type IngestCounts } from './ingest.ts';
 import { readOnThread } from './read-thread.ts';
 import { fmt, SkipReport } from './skip-report.ts';
 
@@ -20,6 +20,8 @@ export interface IngestSourcesOptions extends ReadOptions {
   reportFile?: string;
   /** What `-` reads (standard input by default). */
   stdin?: NodeJS.ReadableStream;
+  /** Several chunks embedded at once, committed in order (embedding workers: src/queue). */
+  pipeline?: EmbedPipeline;
 }
 
 export interface SourceProgress {
@@ -117,6 +119,7 @@ export async function ingestSources(
     if (!embedder) log('no embedding model: storing papers for keyword search, vectors pending until an ingest with the model');
     const counts = await ingestHashed(records(), store, embedder, {
       chunkSize: options.chunkSize,
+      pipeline: options.pipeline,
       onProgress: (p) => {
         embedded = p.embedded;
         progress();

@@ -38,6 +38,25 @@ export interface IngestOptions {
   /** Papers per SQLite transaction (and per embedding call); a crash loses at most one chunk of work. */
   chunkSize?: number;
   onProgress?: (progress: IngestProgress) => void;
+  /** For embedders that compute elsewhere (src/queue): several chunks in flight. Default: one at a time. */
+  pipeline?: EmbedPipeline;
+}
+
+/**
+ * Lets an embedder work on several chunks at once (workers on other machines). Chunks are still
+ * committed in input order, each in its own transaction, once its vectors are back.
+ */
+export interface EmbedPipeline {
+  /** Chunks whose vectors may be outstanding at once (1: embed, commit, then read on). */
+  depth: number;
+  /** Told when vectors an `embed` call returned are committed (the embedder may then drop its copy). */
+  committed?(vectors: readonly Float32Array[]): void;
+}
+
+/** Papers waiting for their vectors, to be written in order. */
+interface Outstanding {
+  writes: PaperWrite[];
+  vectors: Promise<Float32Array[]>;
 }
 
 export const DEFAULT_CHUNK_SIZE = 256;
@@ -70,19 +89,30 @@ export async function ingestHashed(
   const report = () => options.onProgress?.({ ...progress });
   /** During a model call: `done` of the texts being embedded now are finished. */
   const reportEmbedding = (done: number) => options.onProgress?.({ records: progress.records, embedded: progress.embedded + done });
+  const depth = Math.max(1, options.pipeline?.depth ?? 1);
+  const outstanding: Outstanding[] = [];
+  const commitOldest = async () => {
+    const { writes, vectors: pending } = outstanding.shift()!;
+    const vectors = await pending;
+    store.write(writes.map((write, i) => ({ ...write, vector: vectors[i]! })));
+    options.pipeline?.committed?.(vectors);
+    progress.embedded += vectors.length;
+  };
   for await (const chunk of chunked(records, chunkSize)) {
     const { metadataOnly, textChanged } = classify(chunk, store, counts);
     store.write(metadataOnly);
     if (!embedder) store.write(textChanged);
     else if (textChanged.length > 0) {
-      const vectors = await embedder.embed(textChanged.map((write) => embeddingText(write.record)), 'passage', reportEmbedding);
-      store.write(textChanged.map((write, i) => ({ ...write, vector: vectors[i]! })));
-      progress.embedded += vectors.length;
+      const vectors = embedder.embed(textChanged.map((write) => embeddingText(write.record)), 'passage', reportEmbedding);
+      vectors.catch(() => {}); // awaited in order by commitOldest; an early rejection is not unhandled
+      outstanding.push({ writes: textChanged, vectors });
+      while (outstanding.length >= depth) await commitOldest();
     }
     progress.records += chunk.length;
     report();
   }
-  if (embedder) progress.embedded += await embedPending(store, embedder, chunkSize, reportEmbedding);
+  while (outstanding.length > 0) await commitOldest();
+  if (embedder) progress.embedded += await embedPending(store, embedder, chunkSize, reportEmbedding, depth, options.pipeline);
   store.save();
   report();
   return { ...counts, embedded: progress.embedded, pending: embedder ? 0 : store.countPending() };
@@ -104,17 +134,38 @@ function classify(chunk: readonly HashedRecord[], store: PaperStore, counts: Ing
   return { metadataOnly, textChanged };
 }
 
-/** Embeds papers stored earlier without a vector, a page at a time (there may be millions). */
-async function embedPending(store: PaperStore, embedder: Embedder, chunkSize: number, onProgress: (done: number) => void): Promise<number> {
+/**
+ * Embeds papers stored earlier without a vector, a page at a time (there may be millions); with a
+ * pipeline, up to `depth` pages are in flight, attached in label order.
+ */
+async function embedPending(
+  store: PaperStore,
+  embedder: Embedder,
+  chunkSize: number,
+  onProgress: (done: number) => void,
+  depth = 1,
+  pipeline?: EmbedPipeline,
+): Promise<number> {
   let after = 0;
   let done = 0;
+  const outstanding: { ids: string[]; vectors: Promise<Float32Array[]> }[] = [];
+  const attachOldest = async () => {
+    const { ids, vectors: pending } = outstanding.shift()!;
+    const vectors = await pending;
+    store.attachVectors(ids.map((id, i) => ({ id, vector: vectors[i]! })));
+    pipeline?.committed?.(vectors);
+    done += ids.length;
+    onProgress(done);
+  };
   for (;;) {
     const page = store.pendingAfter(after, chunkSize);
-    if (page.length === 0) return done;
-    const vectors = await embedder.embed(page.map(({ record }) => embeddingText(record)), 'passage', (n) => onProgress(done + n));
-    store.attachVectors(page.map(({ record }, i) => ({ id: record.id, vector: vectors[i]! })));
+    if (page.length === 0) break;
+    const vectors = embedder.embed(page.map(({ record }) => embeddingText(record)), 'passage', (n) => onProgress(done + n));
+    vectors.catch(() => {}); // awaited in order by attachOldest
+    outstanding.push({ ids: page.map(({ record }) => record.id), vectors });
     after = page.at(-1)!.label;
-    done += page.length;
-    onProgress(done);
+    while (outstanding.length >= depth) await attachOldest();
   }
+  while (outstanding.length > 0) await attachOldest();
+  return done;
 }

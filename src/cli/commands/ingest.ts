@@ -5,6 +5,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { AppError } from '../../errors.ts';
 import { deletePapers, ingestSources, nothingIngested } from '../../ingest/ingest-sources.ts';
+import { DEFAULT_JOBS_IN_FLIGHT, QueueEmbedder } from '../../queue/queue-embedder.ts';
 import { FORMAT_NAMES } from '../../sources/index.ts';
 import { MAPPABLE_FIELDS } from '../../sources/record.ts';
 import { integerIn, UsageError } from '../options.ts';
@@ -33,6 +34,8 @@ interface IngestCommandOptions {
   format?: string;
   map?: Record<string, string>;
   report?: string;
+  queue?: string;
+  jobsInFlight?: number;
 }
 
 export function registerIngest(program: Command): void {
@@ -46,19 +49,34 @@ export function registerIngest(program: Command): void {
     .option('--format <name>', `force a format instead of detecting it (${FORMAT_NAMES.join(', ')})`, parseFormat)
     .option('--map <field=column>', 'read a field from another column/key, e.g. --map abstract=summary (repeatable)', parseMapping)
     .option('--report <file.jsonl>', 'write every skipped record and dropped field, with its reason, to this JSON Lines file')
-    .option('--captured-year <year>', 'year a .txt page was captured; dates without a year get it (default: this year)', integerIn(1900, 2100))
+    .option('--captured-year <year>', 'year a .txt page was captured; dates without a year get it (default: read from the page: the year after its newest dated entry)', integerIn(1900, 2100))
     .option('--delete <ids...>', 'delete these paper ids')
     .option('--delete-missing', 'delete every paper not in the given files, so the index matches them exactly')
     .option('--chunk-size <n>', 'papers committed per transaction (default 256 with a model, 2048 without)', integerIn(1, 100_000))
+    .option('--queue <redis-url>', 'embed on `paperseek worker` processes through this Redis (redis://host:port/db) instead of here; one job per chunk')
+    .option('--jobs-in-flight <n>', `with --queue: chunks queued at once, at least the number of workers (default ${DEFAULT_JOBS_IN_FLIGHT})`, integerIn(1, 10_000))
     .action(async (files: string[], options: IngestCommandOptions) => {
       if (files.length === 0 && !options.delete) throw new UsageError('give input files, --delete <ids…>, or both');
       if (options.deleteMissing && files.length === 0) throw new UsageError('--delete-missing needs the input files to compare with');
       const config = loadConfig(process.env);
-      const model = files.length > 0 ? await loadModel(config) : { error: undefined, embedder: undefined };
+      if (options.jobsInFlight && !options.queue) throw new UsageError('--jobs-in-flight needs --queue');
+      // With --queue this process loads no model: workers embed, this process stays the only writer.
+      const model = files.length > 0 && !options.queue ? await loadModel(config) : { error: undefined, embedder: undefined };
       if (model.error) console.error(`warning: ${model.error.message}`);
       const store = openStore(config);
       const progress = createSourceProgress();
+      let queue: QueueEmbedder | undefined;
       try {
+        if (files.length > 0 && options.queue) {
+          queue = await QueueEmbedder.connect({
+            url: options.queue,
+            embedding: config.embedding,
+            storedSpec: store.spec,
+            dataDir: config.dataDir,
+            jobsInFlight: options.jobsInFlight,
+            log: (line) => progress.log(line),
+          });
+        }
         if (files.length > 0) {
           const summary = await ingestSources(
             files,
@@ -69,9 +87,10 @@ export function registerIngest(program: Command): void {
               format: options.format,
               fieldMap: options.map,
               reportFile: options.report,
+              pipeline: queue?.pipeline,
             },
             store,
-            model.embedder,
+            queue ?? model.embedder,
             { onProgress: (p) => progress.update(p), log: (line) => progress.log(line) },
           );
           progress.finish();
@@ -84,6 +103,7 @@ export function registerIngest(program: Command): void {
         progress.finish();
         store.close();
         await model.embedder?.dispose();
+        await queue?.dispose();
       }
     });
 }
