@@ -87,7 +87,7 @@ const EnvSchema = z.object({
     .string()
     .default('english')
     .refine((value) => value in STOPWORD_LISTS || existsSync(value), 'a list name (english, lucene, none) or an existing file'),
-  PAPERSEEK_POSTINGS_CACHE_MB: z.coerce.number().min(0).max(1_000_000).default(256),
+  PAPERSEEK_POSTINGS_CACHE_MB: z.coerce.number().min(0).max(1_000_000).default(512),
   PAPERSEEK_RELOAD_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
   PAPERSEEK_QUERY_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(1000),
   PAPERSEEK_SLICE_MS: z.coerce.number().min(0).max(1000).default(10),
@@ -95,6 +95,7 @@ const EnvSchema = z.object({
   PAPERSEEK_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   PAPERSEEK_MAX_CONNECTIONS: positiveInt.max(1_000_000).default(1024),
   PAPERSEEK_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(64),
+  PAPERSEEK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PAPERSEEK_SYNC: z
     .string()
     .transform((text, ctx) => {
@@ -125,6 +126,8 @@ export interface AppConfig {
   postingsCacheBytes: number;
   /** Sources `serve` syncs on a schedule (PAPERSEEK_SYNC); empty when unset. */
   sync: ScheduledSync[];
+  /** The server's log level (PAPERSEEK_LOG_LEVEL); see log/logger.ts. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
 export function loadConfig(environment: NodeJS.ProcessEnv): AppConfig {
@@ -173,5 +176,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv): AppConfig {
     },
     postingsCacheBytes: env.PAPERSEEK_POSTINGS_CACHE_MB * 2 ** 20,
     sync: env.PAPERSEEK_SYNC,
+    logLevel: env.PAPERSEEK_LOG_LEVEL,
   };
 }

@@ -3,9 +3,11 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
 import type { Context } from 'hono';
 import { getPath } from 'hono/utils/url';
+import { registerMcp } from '../mcp/http.ts';
 import type { SearchService } from '../search/search-service.ts';
 import { registerDocs } from './docs.ts';
 import { errorBody, handleError, statusOf, validationError } from './errors.ts';
+import { metricsHandler, observeRequests, type RequestRecord, type ServerMetrics } from './metrics.ts';
 import { closeAfterRejectedBody, limitBody, strictUrl } from './request-limits.ts';
 import { registerHealth } from './routes/health.ts';
 import { paperRoutingPath, registerPapers } from './routes/papers.ts';
@@ -18,9 +20,13 @@ export interface AppDeps {
   search: SearchService;
   /** Runs request work in short slices of the event loop (the server passes one; tests may not). */
   slicer?: TimeSlicer;
+  /** Counts and times every request and answers GET /metrics (the server passes one). */
+  metrics?: ServerMetrics;
+  /** Told about every answered request (the server's request log). */
+  onRequest?: (record: RequestRecord) => void;
 }
 
-export function createApp({ search, slicer }: AppDeps): OpenAPIHono {
+export function createApp({ search, slicer, metrics, onRequest }: AppDeps): OpenAPIHono {
   const app = new OpenAPIHono({
     // Ids may contain `/`: see paperRoutingPath for how /papers/<id>[/similar] is read.
     getPath: (request) => paperRoutingPath(getPath(request)),
@@ -28,6 +34,9 @@ export function createApp({ search, slicer }: AppDeps): OpenAPIHono {
       if (!result.success) return validationError(result.error, result.target, c);
     },
   });
+  // First, so a request's time includes its wait for a time slice.
+  const observers = [metrics?.onRequest, onRequest].filter((observer) => observer !== undefined);
+  if (observers.length > 0) app.use('*', observeRequests(...observers));
   if (slicer) app.use('*', timeSliced(slicer));
   // Only the methods some route answers (HEAD with GET; OPTIONS is this preflight itself).
   app.use('*', cors({ allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'] }));
@@ -39,7 +48,9 @@ export function createApp({ search, slicer }: AppDeps): OpenAPIHono {
   registerPapers(app, search);
   registerRecommend(app, search);
   registerHealth(app, search);
+  registerMcp(app, search);
   registerDocs(app);
+  if (metrics) app.get('/metrics', metricsHandler(metrics));
   registerUi(app);
   app.notFound(notFoundOrNotAllowed(app));
   app.onError(handleError);

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// The `paperseek` command (package.json "bin"): runs the TypeScript CLI through tsx's loader,
-// so the installed command needs no build step, like `npm run cli`.
-import { register } from 'tsx/esm/api';
+// The `paperseek` command (package.json "bin"): runs the compiled CLI (dist/cli/main.js) with plain
+// node, compiling it first (scripts/build.mjs, about a second) when dist/ is missing or older
+// than the sources, so it works on a fresh clone and after every edit.
+import { pathToFileURL } from 'node:url';
+import { DIST, ensureBuilt } from '../../scripts/build.mjs';
 
-register();
-await import('./main.ts');
+await ensureBuilt();
+await import(pathToFileURL(`${DIST}/cli/main.js`).href);

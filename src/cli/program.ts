@@ -10,11 +10,13 @@ import { registerCheck } from './commands/check.ts';
 import { registerCompact } from './commands/compact.ts';
 import { registerEval } from './commands/eval.ts';
 import { registerIngest } from './commands/ingest.ts';
+import { registerMcp } from './commands/mcp.ts';
 import { registerSearch } from './commands/search.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSimilar } from './commands/similar.ts';
 import { registerStats } from './commands/stats.ts';
 import { registerSync } from './commands/sync.ts';
+import { registerWorker } from './commands/worker.ts';
 import { UsageError } from './options.ts';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -37,11 +39,13 @@ export function createProgram(output: OutputConfiguration = {}): Command {
   registerSync(program);
   registerSearch(program);
   registerSimilar(program);
+  registerMcp(program);
   registerStats(program);
   registerEval(program);
   registerCompact(program);
   registerCheck(program);
   registerBackup(program);
+  registerWorker(program);
   return program;
 }
 

@@ -12,7 +12,9 @@
 //     when they have;
 //   - runs the one storage quick_check for /health and tells every worker its verdict;
 //   - runs the plan's background work (the PAPERSEEK_SYNC scheduler) once all workers listen,
-//     and stops it (SIGTERM to a running sync) before it exits.
+//     and stops it (SIGTERM to a running sync) before it exits;
+//   - answers a worker's request for the cluster's /metrics: it asks every listening worker for
+//     its metrics (waiting at most METRICS_WAIT_MS) and hands them to the plan's aggregateMetrics.
 // Connections are handed to the workers in turn (node's default round-robin scheduling), and
 // every answer names the worker's pid in `x-paperseek-worker`.
 import cluster, { type Worker } from 'node:cluster';
@@ -24,12 +26,16 @@ export const WORKER_HEADER = 'x-paperseek-worker';
 const FIRST_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 30_000;
 const BACKOFF_WINDOW_MS = 60_000;
+/** How long the primary waits for the workers' metrics; a worker that has not answered by then is left out. */
+const METRICS_WAIT_MS = 2_000;
 
 export interface ServingWorker {
   port: number;
   papers: number;
   /** Takes the verdict of the primary's storage check, for /health. */
   noteStorage(status: StorageStatus): void;
+  /** This worker's metrics, for the primary to aggregate (plain data). */
+  metricsJson?(): Promise<unknown>;
   /** Stops accepting, finishes requests in flight, closes the index. */
   close(): Promise<void>;
 }
@@ -44,15 +50,25 @@ export interface ClusterPlan {
   checkStorage(): Promise<StorageStatus>;
   /** Primary, once, when every worker listens; stopped when the server stops. */
   startBackground?(): { stop(): Promise<void> };
+  /** Primary: the workers' metrics (each worker's metricsJson) as one text; without it, /metrics of the cluster fails. */
+  aggregateMetrics?(parts: unknown[]): Promise<string>;
   /**
    * Worker: opens the index and listens. `first` (the first worker of this start) prints the
-   * start-up notes; `onServer` gets the HTTP server before it accepts its first connection.
+   * start-up notes; `onServer` gets the HTTP server before it accepts its first connection;
+   * `clusterMetrics` asks the primary for every worker's metrics, aggregated.
    */
-  serve(worker: { first: boolean; onServer: (server: Server) => void }): Promise<ServingWorker>;
+  serve(worker: { first: boolean; onServer: (server: Server) => void; clusterMetrics: () => Promise<string> }): Promise<ServingWorker>;
 }
 
-type ToPrimary = { paperseek: 'listening'; port: number; papers: number } | { paperseek: 'failed'; message: string };
-type ToWorker = { paperseek: 'storage'; status: StorageStatus };
+type ToPrimary =
+  | { paperseek: 'listening'; port: number; papers: number }
+  | { paperseek: 'failed'; message: string }
+  | { paperseek: 'metrics-request'; id: number }
+  | { paperseek: 'metrics-part'; id: number; metrics: unknown };
+type ToWorker =
+  | { paperseek: 'storage'; status: StorageStatus }
+  | { paperseek: 'metrics-collect'; id: number }
+  | { paperseek: 'metrics'; id: number; text?: string; error?: string };
 
 /** Runs the primary's part in the primary and the worker's part in a worker (which runs the same command line). */
 export function serveCluster(plan: ClusterPlan): Promise<void> {
@@ -61,11 +77,32 @@ export function serveCluster(plan: ClusterPlan): Promise<void> {
 
 async function runWorker(plan: ClusterPlan): Promise<void> {
   const send = (message: ToPrimary, then?: () => void) => process.send!(message, undefined, undefined, then);
-  let serving: ServingWorker;
+  let serving: ServingWorker | undefined;
+  // /metrics: this worker asks the primary, which collects every worker's metrics (this one's too).
+  const metricsAsked = new Map<number, { resolve: (text: string) => void; reject: (error: Error) => void }>();
+  let nextMetricsId = 0;
+  const clusterMetrics = () =>
+    new Promise<string>((resolve, reject) => {
+      const id = nextMetricsId++;
+      metricsAsked.set(id, { resolve, reject });
+      send({ paperseek: 'metrics-request', id });
+    });
+  process.on('message', (message: ToWorker) => {
+    if (message?.paperseek === 'metrics') {
+      const asked = metricsAsked.get(message.id);
+      metricsAsked.delete(message.id);
+      if (message.text !== undefined) asked?.resolve(message.text);
+      else asked?.reject(new Error(`the cluster's metrics could not be collected: ${message.error}`));
+    } else if (message?.paperseek === 'metrics-collect') {
+      const part = serving?.metricsJson?.() ?? Promise.resolve(null);
+      void part.catch(() => null).then((metrics) => send({ paperseek: 'metrics-part', id: message.id, metrics }));
+    }
+  });
   try {
     serving = await plan.serve({
       first: cluster.worker!.id === 1,
       onServer: (server) => server.prependListener('request', (_request, response) => response.setHeader(WORKER_HEADER, String(process.pid))),
+      clusterMetrics,
     });
   } catch (error) {
     // The primary prints it once (every worker would fail alike) and stops; imported late, as
@@ -76,14 +113,15 @@ async function runWorker(plan: ClusterPlan): Promise<void> {
     send({ paperseek: 'failed', message }, () => process.exit(code));
     return;
   }
+  const served = serving;
   process.on('message', (message: ToWorker) => {
-    if (message?.paperseek === 'storage') serving.noteStorage(message.status);
+    if (message?.paperseek === 'storage') served.noteStorage(message.status);
   });
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    void serving.close().then(() => process.exit(0));
+    void served.close().then(() => process.exit(0));
   };
   // SIGTERM from the primary; SIGINT too when Ctrl-C reaches the whole process group.
   process.once('SIGTERM', stop);
@@ -137,12 +175,46 @@ async function runPrimary(plan: ClusterPlan): Promise<void> {
     stopAll(1);
   };
 
+  // A worker's /metrics: ask every listening worker for its metrics, aggregate what comes in time.
+  const collecting = new Map<number, (metrics: unknown) => void>();
+  let nextCollect = 0;
+  const collectMetrics = (requester: Worker, requestId: number) => {
+    const reply = (answer: { text: string } | { error: string }) => {
+      if (requester.isConnected()) requester.send({ paperseek: 'metrics', id: requestId, ...answer } satisfies ToWorker);
+    };
+    const aggregate = plan.aggregateMetrics;
+    if (!aggregate) return reply({ error: 'this server does not aggregate metrics' });
+    const id = nextCollect++;
+    const targets = [...listening].filter((worker) => worker.isConnected());
+    const parts: unknown[] = [];
+    let waiting = targets.length;
+    const finish = () => {
+      if (!collecting.delete(id)) return;
+      clearTimeout(timer);
+      aggregate(parts).then(
+        (text) => reply({ text }),
+        (error: unknown) => reply({ error: error instanceof Error ? error.message : String(error) }),
+      );
+    };
+    const timer = setTimeout(finish, METRICS_WAIT_MS);
+    collecting.set(id, (metrics) => {
+      if (metrics !== null && metrics !== undefined) parts.push(metrics);
+      if (--waiting <= 0) finish();
+    });
+    for (const worker of targets) worker.send({ paperseek: 'metrics-collect', id } satisfies ToWorker);
+    if (waiting === 0) finish();
+  };
+
   const fork = (replaces?: number) => {
     const worker = cluster.fork();
     const pid = worker.process.pid;
     live.add(worker);
     worker.on('message', (message: ToPrimary) => {
-      if (message?.paperseek === 'failed') {
+      if (message?.paperseek === 'metrics-request') {
+        collectMetrics(worker, message.id);
+      } else if (message?.paperseek === 'metrics-part') {
+        collecting.get(message.id)?.(message.metrics);
+      } else if (message?.paperseek === 'failed') {
         if (phase === 'starting') failedToStart(message.message);
         else if (phase === 'serving') process.stderr.write(`paperseek: worker ${pid} could not start: ${message.message}`);
       } else if (message?.paperseek === 'listening') {

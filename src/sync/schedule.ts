@@ -19,9 +19,12 @@ import { messageOf } from '../errors.ts';
 import { WriteLock } from '../store/write-lock.ts';
 import { syncStatus, type SourceStatus } from './state.ts';
 
-/** The CLI entry point the children run, and tsx's loader that runs it (both resolved from here, not from the cwd). */
-const MAIN = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+/**
+ * The CLI entry point the children run (resolved from here, not from the cwd): compiled (dist/,
+ * `npm run build`) it is plain JavaScript; from the sources, node runs it with tsx's loader.
+ */
+const COMPILED = import.meta.url.endsWith('.js');
+const MAIN = fileURLToPath(new URL(COMPILED ? '../cli/main.js' : '../cli/main.ts', import.meta.url));
 
 /** Longest single timer: setTimeout fires at once beyond 2^31 - 1 ms, so long waits are taken in steps. */
 const MAX_TIMER_MS = 3_600_000;
@@ -43,7 +46,9 @@ export interface SyncScheduler {
 
 /** The `paperseek sync` command line for a source: [executable, ...arguments]. */
 export function syncCommand(sync: ScheduledSync): [string, string[]] {
-  return [process.execPath, ['--import', TSX_LOADER, MAIN, 'sync', ...sync.args]];
+  if (COMPILED) return [process.execPath, [MAIN, 'sync', ...sync.args]];
+  const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return [process.execPath, ['--import', tsxLoader, MAIN, 'sync', ...sync.args]];
 }
 
 /** Starts scheduling `syncs`; a no-op scheduler when there are none. */

@@ -1,11 +1,12 @@
-// Launches Debian's Chromium through playwright-core (no downloaded browsers) with a fresh
-// profile, and records every request that leaves the server under test: the UI must work offline.
-import { existsSync, mkdirSync } from 'node:fs';
+// Launches a Chromium (./chromium.ts: PAPERSEEK_CHROMIUM, Debian's, or playwright's cache) through
+// playwright-core with a fresh profile, and records every request that leaves the server under test: the UI must work offline.
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { tempDir } from '../support/fixtures.ts';
+import { findChromium, INSTALL_HINT } from './chromium.ts';
 
-export const CHROMIUM = process.env.PAPERSEEK_CHROMIUM ?? '/usr/bin/chromium';
+const found = findChromium();
 export const OUTPUT_DIR = path.resolve('test-output');
 
 const ARGS = [
@@ -29,13 +30,11 @@ export interface Browser {
 }
 
 export async function launchBrowser(base: string): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`No Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set PAPERSEEK_CHROMIUM).`);
-  }
+  if (!found.path) throw new Error(`No Chromium (looked at ${found.tried.join(', ')}): ${INSTALL_HINT}.`);
   const profile = tempDir('paperseek-chromium-');
   // launchPersistentContext is how playwright takes a --user-data-dir; a fresh one per launch.
   const context = await chromium.launchPersistentContext(profile.path, {
-    executablePath: CHROMIUM,
+    executablePath: found.path,
     headless: true,
     args: ARGS,
     viewport: { width: 1100, height: 900 },

@@ -1,0 +1,60 @@
+// `paperseek mcp`: the Model Context Protocol over stdio, for AI assistants (Claude Desktop and
+// other MCP clients start it as a child process). Same tools as /mcp on the HTTP server
+// (../../mcp/server.ts). Standard output carries the protocol: every log line goes to stderr.
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config.ts';
+import { createMcpServer } from '../../mcp/server.ts';
+import { SearchService } from '../../search/search-service.ts';
+import { loadModel, openExistingStore } from '../runtime.ts';
+
+export function registerMcp(program: Command): void {
+  program
+    .command('mcp')
+    .description('serve the Model Context Protocol over stdio for AI assistants (tools: search_papers, get_paper, similar_papers, recommend_papers)')
+    .action(async () => {
+      // A stray console.log from any library would corrupt the protocol stream.
+      console.log = console.info = console.debug = console.error;
+      const config = loadConfig(process.env);
+      const store = openExistingStore(config);
+      const model = await loadModel(config, { forServing: true }).catch((error: unknown) => {
+        store.close();
+        throw error;
+      });
+      try {
+        if (model.embedder) store.bind({ ...model.embedder.spec, dims: model.embedder.dims });
+        else console.error(`warning: ${model.error.message}\nWithout a model: keyword search works; semantic search fails, hybrid falls back to keyword.`);
+      } catch (error) {
+        store.close();
+        await model.embedder?.dispose();
+        throw error;
+      }
+      // Ingests publish new index generations; pick them up as `serve` does.
+      const reload = config.reloadMs > 0 ? setInterval(() => refresh(store), config.reloadMs) : undefined;
+      reload?.unref();
+      const server = createMcpServer(new SearchService(store, model, config.search));
+      await server.connect(new StdioServerTransport());
+      console.error(`paperseek mcp: ${store.count()} papers in ${config.dataDir}, serving MCP on stdio`);
+
+      // The client ends the session by closing our stdin (or by a signal).
+      await new Promise<void>((resolve) => {
+        process.stdin.once('end', resolve);
+        process.stdin.once('close', resolve);
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      clearInterval(reload);
+      await server.close();
+      store.close();
+      await model.embedder?.dispose();
+      process.exit(0);
+    });
+}
+
+function refresh(store: { refresh(): unknown }): void {
+  try {
+    store.refresh();
+  } catch (error) {
+    console.error('index reload failed; still serving the previous generation:', error);
+  }
+}
