@@ -119,6 +119,11 @@ export class KeywordRanker {
     return this.scorer;
   }
 
+  /** Computes what ranking this state of the index needs (per-row norms) ahead of the first query. */
+  warm(source: KeywordSource): void {
+    this.scorerFor(source);
+  }
+
   /**
    * The `depth` best documents for the terms. `prune: false` scores every posting (the reference
    * the pruned ranking is tested against). `passes` keeps only documents a filter accepts; the

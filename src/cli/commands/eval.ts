@@ -7,7 +7,7 @@ import { evaluate, type EvalReport, type ModeReport } from '../../eval/run-eval.
 import type { Metrics } from '../../eval/metrics.ts';
 import { SearchService } from '../../search/search-service.ts';
 import { SEARCH_MODES, type SearchMode } from '../../search/types.ts';
-import { loadModel, openStore } from '../runtime.ts';
+import { loadModel, openExistingStore } from '../runtime.ts';
 
 export function registerEval(program: Command): void {
   program
@@ -20,7 +20,7 @@ export function registerEval(program: Command): void {
       const config = loadConfig(process.env);
       const queries = await readJudgedQueries(options.queries);
       const model = await loadModel(config);
-      const store = openStore(config);
+      const store = openExistingStore(config);
       try {
         if (model.embedder) store.bind({ ...model.embedder.spec, dims: model.embedder.dims });
         // Measure ranking, not the cache: every query is embedded afresh.

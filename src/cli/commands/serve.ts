@@ -3,17 +3,20 @@
 // the one port and this process supervises them (../serve-cluster.ts).
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Command } from 'commander';
 import { createApp } from '../../api/app.ts';
+import { aggregateMetrics, ServerMetrics } from '../../api/metrics.ts';
+import { createLogger, requestLogger, type Logger } from '../../log/logger.ts';
 import { DB_FILE } from '../../store/database.ts';
 import { serveWithLimits } from '../../api/connection-limits.ts';
 import { TimeSlicer } from '../../api/time-slicer.ts';
 import { loadConfig, type AppConfig } from '../../config.ts';
 import type { Embedder } from '../../embed/embedder.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, isAppError } from '../../errors.ts';
 import { SearchService, type ModelSlot } from '../../search/search-service.ts';
 import { quickCheckOffThread, type StorageStatus } from '../../store/health.ts';
 import type { PaperStore } from '../../store/paper-store.ts';
@@ -59,14 +62,17 @@ function workersFromEnvironment(environment: NodeJS.ProcessEnv): number | undefi
 }
 
 export async function serveCommand(config: AppConfig): Promise<void> {
+  const logger = createLogger({ level: config.logLevel });
   const model = await loadModel(config, { forServing: true });
-  if (model.error) warnNoModel(model.error);
+  if (model.error) warnNoModel(logger, model.error);
   await ingestSampleIfEmpty(config, async () => model.embedder);
-  const serving = await startServing(config, model, { checkStorage: true, buildUi: true }).catch(async (error: unknown) => {
+  const serving = await startServing(config, model, { checkStorage: true, buildUi: true, logger }).catch(async (error: unknown) => {
     await model.embedder?.dispose();
     throw error;
   });
+  // The line scripts and tests wait for (plain, on stderr); the log says the same in fields.
   console.error(`paperseek: ${serving.store.count()} papers, listening on http://${config.host ?? 'localhost'}:${serving.port}`);
+  logger.info({ port: serving.port, host: config.host ?? null, papers: serving.store.count(), generation: serving.store.generation, workers: 1 }, 'server started');
   // PAPERSEEK_SYNC: the syncs run in child processes; this process reloads what they publish.
   const scheduler = startSyncScheduler({ dataDir: config.dataDir, syncs: config.sync });
   const shutdown = () => {
@@ -99,22 +105,27 @@ function clusterPlan(config: AppConfig, workers: number) {
       try {
         return (await quickCheckOffThread(dbFile)).status;
       } catch (error) {
-        console.error('storage check failed:', error);
+        createLogger({ level: config.logLevel }).error({ err: error }, 'storage check failed');
         return 'unchecked';
       }
     },
-    async serve({ first, onServer }: { first: boolean; onServer: (server: Server) => void }) {
+    // /metrics of a worker: every worker's metrics, collected by the primary, summed.
+    aggregateMetrics,
+    async serve({ first, onServer, clusterMetrics }: { first: boolean; onServer: (server: Server) => void; clusterMetrics: () => Promise<string> }) {
+      const logger = createLogger({ level: config.logLevel });
       const model = await loadModel(config, { forServing: true });
       // Start-up notes are the same in every worker: the first one prints them.
-      if (model.error && first) warnNoModel(model.error);
-      const serving = await startServing(config, model, { checkStorage: false, buildUi: first, onServer }).catch(async (error: unknown) => {
+      if (model.error && first) warnNoModel(logger, model.error);
+      const serving = await startServing(config, model, { checkStorage: false, buildUi: first, onServer, logger, clusterMetrics }).catch(async (error: unknown) => {
         await model.embedder?.dispose();
         throw error;
       });
+      logger.info({ port: serving.port, papers: serving.store.count(), generation: serving.store.generation }, 'worker started');
       return {
         port: serving.port,
         papers: serving.store.count(),
         noteStorage: (status: StorageStatus) => noteStorage(serving.search, status),
+        metricsJson: () => serving.metrics.json(),
         close: () => serving.close(),
       };
     },
@@ -131,8 +142,8 @@ function noteStorage(search: SearchService, status: StorageStatus): void {
   if (status !== 'unchecked' && 'storage' in target) target.storage = status;
 }
 
-function warnNoModel(error: Error): void {
-  console.error(`warning: ${error.message}\nServing without a model: keyword search works; semantic search answers 503, hybrid falls back to keyword.`);
+function warnNoModel(logger: Logger, error: Error): void {
+  logger.warn(`${error.message}\nServing without a model: keyword search works; semantic search answers 503, hybrid falls back to keyword.`);
 }
 
 interface Serving {
@@ -140,6 +151,7 @@ interface Serving {
   port: number;
   store: PaperStore;
   search: SearchService;
+  metrics: ServerMetrics;
   /** Stops accepting, lets requests in flight finish, then closes the index and the model. */
   close(): Promise<void>;
 }
@@ -148,21 +160,23 @@ interface Serving {
 async function startServing(
   config: AppConfig,
   model: ModelSlot,
-  options: { checkStorage: boolean; buildUi: boolean; onServer?: (server: Server) => void },
+  options: { checkStorage: boolean; buildUi: boolean; onServer?: (server: Server) => void; logger: Logger; clusterMetrics?: () => Promise<string> },
 ): Promise<Serving> {
+  const { logger } = options;
   // The server only reads: ingests run in other processes and publish new index generations,
   // which it picks up on its next poll (a whole file, loaded then swapped in).
   const store = openStore(config, 'reader');
   let reload: NodeJS.Timeout | undefined;
   try {
     if (model.embedder) store.bind({ ...model.embedder.spec, dims: model.embedder.dims });
-    reload = config.reloadMs > 0 ? setInterval(() => refresh(store), config.reloadMs) : undefined;
+    const { app, search, metrics } = servingApp(store, model, config, { logger, clusterMetrics: options.clusterMetrics });
+    reload = config.reloadMs > 0 ? setInterval(() => refresh(store, logger, metrics), config.reloadMs) : undefined;
     reload?.unref();
-    const { app, search } = servingApp(store, model, config);
     // SQLite's quick_check on a worker thread: /health says `unchecked` until it ends, then ok/corrupt.
-    if (options.checkStorage) void search.checkStorage(path.join(config.dataDir, DB_FILE)).catch((error: unknown) => console.error('storage check failed:', error));
+    if (options.checkStorage) void search.checkStorage(path.join(config.dataDir, DB_FILE)).catch((error: unknown) => logger.error({ err: error }, 'storage check failed'));
+    search.prepareKeywordSearch();
     // Build the web UI now, so a broken UI shows at start rather than on a user's first visit.
-    if (options.buildUi && !(await app.request('/ui/app.js')).ok) console.error('warning: the web UI failed to build (error above); the API works');
+    if (options.buildUi && !(await app.request('/ui/app.js')).ok) logger.warn('the web UI failed to build (error above); the API works');
     // Request deadlines (408), idle limits and connection caps (503 per address): see api/connection-limits.ts.
     const { server, port } = await new Promise<{ server: Server; port: number }>((resolve, reject) => {
       const server = serveWithLimits({ fetch: app.fetch, port: config.port, hostname: config.host }, config.connections, (info) => {
@@ -177,6 +191,7 @@ async function startServing(
       port,
       store,
       search,
+      metrics,
       close: () =>
         new Promise((resolve) => {
           clearInterval(reload);
@@ -199,11 +214,21 @@ function listenError(error: NodeJS.ErrnoException, config: AppConfig): Error {
   return new AppError('BAD_CONFIG', `Cannot listen on ${config.host ?? 'all interfaces'} port ${config.port}: ${error.message}. Set PORT (or --port), or HOST, to one that is free.`, undefined, { cause: error });
 }
 
-/** The app `serve` answers with: search over `store`, request work in event-loop slices. */
-export function servingApp(store: PaperStore, model: ModelSlot, config: AppConfig): { app: OpenAPIHono; search: SearchService } {
+/**
+ * The app `serve` answers with: search over `store`, request work in event-loop slices, /metrics
+ * (`clusterMetrics`: a worker's, for the whole cluster) and, with a `logger`, one log line per request.
+ */
+export function servingApp(
+  store: PaperStore,
+  model: ModelSlot,
+  config: AppConfig,
+  { logger, clusterMetrics }: { logger?: Logger; clusterMetrics?: () => Promise<string> } = {},
+): { app: OpenAPIHono; search: SearchService; metrics: ServerMetrics } {
   const slicer = config.sliceMs > 0 ? new TimeSlicer(config.sliceMs) : undefined;
-  const search = new SearchService(store, model, config.search, slicer, syncReporter(config.dataDir, config.sync));
-  return { app: createApp({ search, slicer }), search };
+  const metrics = new ServerMetrics({ processMetrics: true, ...(clusterMetrics && { cluster: clusterMetrics }) });
+  const search = new SearchService(store, model, { ...config.search, observer: metrics.observer }, slicer, syncReporter(config.dataDir, config.sync));
+  metrics.sources = { health: () => search.health(), generation: () => store.generation };
+  return { app: createApp({ search, slicer, metrics, ...(logger && { onRequest: requestLogger(logger) }) }), search, metrics };
 }
 
 /**
@@ -212,7 +237,27 @@ export function servingApp(store: PaperStore, model: ModelSlot, config: AppConfi
  * asked for only when there is something to ingest or record.
  */
 async function ingestSampleIfEmpty(config: AppConfig, embedder: () => Promise<Embedder | undefined>): Promise<void> {
-  const store = openStore(config);
+  // A populated index with a model on record needs nothing written: look as a reader first, so an
+  // ingest holding the write lock never keeps the server from starting ("serving while ingesting").
+  if (existsSync(path.join(config.dataDir, DB_FILE))) {
+    const reader = openStore(config, 'reader');
+    try {
+      if (reader.count() > 0 && reader.spec) return;
+    } finally {
+      reader.close();
+    }
+  }
+  let store: PaperStore;
+  try {
+    store = openStore(config);
+  } catch (error) {
+    // Someone else is writing (an ingest filling this index): serve what they publish.
+    if (isAppError(error) && error.code === 'STORAGE_BUSY') {
+      console.error(`${error.message} Serving the index as it is; the model's spec and any sample ingest are left to that writer.`);
+      return;
+    }
+    throw error;
+  }
   try {
     const count = store.count();
     if (count > 0 && store.spec) return;
@@ -234,11 +279,14 @@ async function ingestSampleIfEmpty(config: AppConfig, embedder: () => Promise<Em
   }
 }
 
-function refresh(store: PaperStore): void {
+function refresh(store: PaperStore, logger: Logger, metrics: ServerMetrics): void {
   try {
-    store.refresh();
+    if (store.refresh()) {
+      metrics.noteReload();
+      logger.info({ generation: store.generation, papers: store.count() }, 'index reloaded');
+    }
   } catch (error) {
     // A failed reload keeps serving the generation already loaded.
-    console.error('index reload failed; still serving the previous generation:', error);
+    logger.error({ err: error, generation: store.generation }, 'index reload failed; still serving the previous generation');
   }
 }
