@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { Command, CommanderError, InvalidArgumentError, type OutputConfiguration } from 'commander';
 import { readSource } from '../src/sources/index.ts';
 import { DB_FILE } from '../src/store/database.ts';
 import { IndexFiles } from '../src/store/index-files.ts';
@@ -246,17 +246,57 @@ async function corruptRuns(runs: number, corpus: string, env: Record<string, str
   return Object.values(total).every((n) => n === 0);
 }
 
+export interface CrashCheckOptions {
+  runs: number;
+  variants: number;
+  corrupt: boolean;
+}
+
+const positiveInteger = (max: number) => (value: string): number => {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new InvalidArgumentError(`must be an integer 1–${max}`);
+  return Number(value);
+};
+
+/**
+ * Reads the command line (`argv` without node and the script). Help, a version request or a usage
+ * error throws commander's CommanderError after printing: exit code 0 for help, 2 for misuse.
+ */
+export function parseCrashCheckArgs(argv: readonly string[], output: OutputConfiguration = {}): CrashCheckOptions {
+  const program = new Command('crash-check')
+    .usage('[--runs <n>] [--variants <n>] [--corrupt]')
+    .description(
+      'Kill -9 check: ingests a corpus of the sample papers, killing the ingest at a random moment, then ingests again and ' +
+        'compares with an uninterrupted run (nothing lost or duplicated, equal vectors, searchable). With --corrupt, damages ' +
+        'an index file or the WAL between runs instead and checks that readers and writers recover.',
+    )
+    .option('--runs <n>', 'number of killed (or damaged) runs', positiveInteger(10_000), 20)
+    .option('--variants <n>', 'rewordings of each sample paper in the corpus', positiveInteger(1_000), 12)
+    .option('--corrupt', 'damage the store between runs instead of killing ingests')
+    .configureOutput(output)
+    .exitOverride()
+    .showHelpAfterError()
+    .addHelpText('after', '\nExit codes: 0 every run passed, 1 a run lost, duplicated or damaged something, 2 usage error.\nExample: npm run crash-check -- --runs 5');
+  program.parse(argv, { from: 'user' });
+  const options = program.opts<Partial<CrashCheckOptions>>();
+  return { runs: options.runs!, variants: options.variants!, corrupt: options.corrupt ?? false };
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { runs: { type: 'string', default: '20' }, variants: { type: 'string', default: '12' }, corrupt: { type: 'boolean', default: false } },
-  });
-  const runs = Number(values.runs);
+  let values: CrashCheckOptions;
+  try {
+    values = parseCrashCheckArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    process.exitCode = error.exitCode === 0 ? 0 : 2; // commander printed the help or the usage error
+    return;
+  }
+  const { runs } = values;
   const work = mkdtempSync(path.join(os.tmpdir(), 'paperseek-crash-'));
   try {
     const modelsDir = path.join(ROOT, '.models');
     await writeTestModel('lexical', modelsDir);
     const corpus = path.join(work, 'corpus.jsonl');
-    const size = await writeCorpus(corpus, Number(values.variants));
+    const size = await writeCorpus(corpus, values.variants);
     const env = (dir: string) => ({ PAPERSEEK_MODEL_DIR: modelsDir, PAPERSEEK_MODEL: 'lexical', PAPERSEEK_DATA_DIR: path.join(work, dir) });
     const { embeddingMs } = await runIngest(corpus, env('reference'));
     const reference = snapshot(path.join(work, 'reference'));

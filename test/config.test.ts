@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { AppError } from '../src/errors.ts';
@@ -27,5 +29,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PAPERSEEK_DTYPE: 'fp64' })).toThrowError(/PAPERSEEK_DTYPE/);
     expect(() => loadConfig({ PAPERSEEK_SLICE_MS: '-1' })).toThrowError(/PAPERSEEK_SLICE_MS/);
     expect(loadConfig({ PAPERSEEK_SLICE_MS: '0' }).sliceMs).toBe(0);
+  });
+});
+
+// Regression (issue 14): the README walkthrough's data/index-lexical/ was not git-ignored.
+describe.skipIf(!existsSync('.git'))('data dirs', () => {
+  it('every index folder the README names under data/ is git-ignored, and the sample is not', () => {
+    const dirs = new Set([...readFileSync('README.md', 'utf8').matchAll(/\bdata\/(index[\w.-]*)/g)].map((match) => `data/${match[1]}`));
+    expect(dirs).toContain('data/index-lexical');
+    const ignored = (file: string) => spawnSync('git', ['check-ignore', '--no-index', '-q', file]).status === 0;
+    for (const dir of [...dirs, loadConfig({}).dataDir]) expect(ignored(`${dir}/papers.db`), dir).toBe(true);
+    expect(ignored('data/sample/000_15e46c23e16ff53f.txt')).toBe(false);
   });
 });

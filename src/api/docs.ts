@@ -50,6 +50,8 @@ export function registerDocs(app: OpenAPIHono): void {
   app.doc31('/openapi.json', { openapi: '3.1.0', info: OPENAPI_INFO });
 
   app.get('/docs', (c) => c.html(DOCS_HTML));
+  // The page's relative asset paths resolve from /docs only; a relative Location keeps a proxy's prefix.
+  app.get('/docs/', (c) => c.redirect('../docs', 301));
   app.get('/docs/assets/init.js', (c) => c.body(INIT_JS, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
   app.get('/docs/assets/:file', async (c) => {
     const file = c.req.param('file');

@@ -35,6 +35,16 @@ export const toPage = (page: SearchPage, request: { k: number; offset: number },
   took_ms: Math.round((performance.now() - started) * 100) / 100,
 });
 
+/** The /search body: the HTTP API, the MCP search tool and `paperseek search --json` all answer with it. */
+export const toSearchBody = (query: string, page: SearchPage, request: { k: number; offset: number }, started: number) => ({
+  query,
+  mode: page.mode,
+  degraded: page.degraded,
+  degraded_reason: page.degradedReason,
+  fusion: page.fusion ? { rrf_k: page.fusion.rrfK, weights: page.fusion.weights } : null,
+  ...toPage(page, request, started),
+});
+
 /** The filter fields of a validated request, in the store's terms. */
 export const toFilter = (input: {
   published_from?: string;

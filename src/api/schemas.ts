@@ -100,9 +100,9 @@ const filterFields = {
   category: categoryFilter.optional(),
 };
 
-const dateRangeIsOrdered = (value: { published_from?: string; published_to?: string }) =>
+export const dateRangeIsOrdered = (value: { published_from?: string; published_to?: string }) =>
   !value.published_from || !value.published_to || value.published_from <= value.published_to;
-const dateRangeError = { error: 'must not be after published_to', path: ['published_from'] };
+export const dateRangeError = { error: 'must not be after published_to', path: ['published_from'] };
 
 export const SearchQuery = z
   .object({
@@ -136,10 +136,13 @@ const jsonInteger = (min: number, max = Number.MAX_SAFE_INTEGER) =>
     .min(min, { error: `must be at least ${min}` })
     .max(max, { error: max === Number.MAX_SAFE_INTEGER ? 'is too large' : `must be at most ${max}` });
 
+/** A type error that tells a missing field ("is required") from one of the wrong type. */
+const requiredAs = (typeError: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : typeError);
+
 export const RecommendBody = z
   .object({
     positive: z
-      .array(paperId, { error: 'must be an array of paper ids' })
+      .array(paperId, { error: requiredAs('must be an array of paper ids') })
       .min(1, { error: 'must name at least one paper' })
       .max(MAX_IDS, { error: `must name at most ${MAX_IDS} papers` })
       .openapi({ description: 'Papers the results should resemble (1–100 ids).', example: ['factorized-visual-tokenization-and-generation'] }),
@@ -225,6 +228,10 @@ export const SearchResponse = z
     query: z.string(),
     mode: z.enum(SEARCH_MODES),
     degraded: z.boolean().openapi({ description: 'True when hybrid fell back to keyword-only because the model is unavailable.' }),
+    degraded_reason: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Why the search was degraded (the embedding model’s load error, as /health reports it); null when `degraded` is false.' }),
     fusion: z
       .object({ rrf_k: z.number(), weights: z.object({ semantic: z.number(), keyword: z.number() }) })
       .nullable()
@@ -275,7 +282,14 @@ export const Health = z
     status: z.enum(['ok', 'degraded']),
     papers: z.number().int(),
     pending_vectors: z.number().int().openapi({ description: 'Papers stored without a vector (ingested while the model was unavailable).' }),
-    capabilities: z.object({ keyword: z.boolean(), semantic: z.boolean(), hybrid: z.boolean() }),
+    capabilities: z.object({
+      keyword: z.boolean(),
+      semantic: z.boolean(),
+      hybrid: z.boolean(),
+      similar: z.boolean().openapi({
+        description: 'Whether any paper has a vector: /papers/{id}/similar and /recommend compare stored vectors (no model needed), so without any they cannot answer.',
+      }),
+    }),
     model: z.object({
       id: nullableString,
       dims: z.number().int().nullable(),

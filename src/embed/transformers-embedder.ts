@@ -2,7 +2,7 @@
 // model folder. The tokenizer and model are called directly, with our own pooling, so there is
 // one model call per length-sorted batch and no pipeline overhead. Single queries that arrive
 // while a model call is running are coalesced into one batch for the next call (see embedQuery).
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { AutoModel, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer, type Tensor } from '@huggingface/transformers';
 import { AppError, messageOf } from '../errors.ts';
@@ -52,6 +52,7 @@ export class TransformersEmbedder implements Embedder {
 
   static async create(options: TransformersEmbedderOptions): Promise<TransformersEmbedder> {
     const source = resolveModelSource(options);
+    if (source.local) checkModelFolder(options, source);
     // transformers.js keeps these in a process-wide object; set them right before loading.
     env.allowLocalModels = source.local;
     env.allowRemoteModels = !source.local;
@@ -160,6 +161,36 @@ function resolveModelSource(options: TransformersEmbedderOptions): ModelSource {
     return { local: true, dir: path.dirname(asPath), name: path.basename(asPath) };
   }
   return { local: false, dir: '', name: options.model };
+}
+
+/**
+ * A local model whose folder is missing fails inside transformers.js with a TypeError about
+ * `tokenizer_class`; say instead which folder is missing and which models are there.
+ */
+function checkModelFolder(options: TransformersEmbedderOptions, source: ModelSource): void {
+  const folder = path.join(source.dir, source.name);
+  if (existsSync(folder)) return;
+  let found: string[] | undefined;
+  try {
+    found = readdirSync(source.dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && existsSync(path.join(source.dir, entry.name, 'config.json')))
+      .map((entry) => entry.name)
+      .sort();
+  } catch {
+    found = undefined; // the model dir itself is missing
+  }
+  const there =
+    found === undefined
+      ? `${source.dir} does not exist either. Set PAPERSEEK_MODEL_DIR to the folder that holds your model folders`
+      : found.length === 0
+        ? `${source.dir} holds no model folders (a folder with config.json)`
+        : `found: ${found.join(', ')}. Set PAPERSEEK_MODEL to one of them`;
+  throw new AppError(
+    'MODEL_UNAVAILABLE',
+    `Embedding model "${options.model}": no model folder ${folder}; ${there} ` +
+      `(a test model can be generated with \`npm run test-model -- lexical <dir>\`).`,
+    { model: options.model, dtype: options.dtype, looked_in: folder, found: found ?? [] },
+  );
 }
 
 function modelUnavailable(options: TransformersEmbedderOptions, source: ModelSource, cause: unknown): AppError {

@@ -13,7 +13,7 @@ import { DEFAULT_KEYWORD, KeywordSearch, type KeywordOptions } from './keyword-s
 import { QueryEncoder, type WorkPacer } from './query-encoder.ts';
 import { recommendationVector } from './recommend.ts';
 import { semanticCandidates } from './semantic.ts';
-import type { ModelSlot, PageRequest, RecommendRequest, SearchPage, SearchRequest } from './types.ts';
+import type { ModelSlot, PageRequest, RecommendRequest, SearchMode, SearchPage, SearchRequest } from './types.ts';
 
 export type { ModelSlot, SearchHit, SearchMode, SearchPage } from './types.ts';
 
@@ -24,6 +24,17 @@ export interface SearchOptions {
   /** Query-embedding LRU entries; 0 disables the cache. */
   queryCacheSize: number;
   keyword: KeywordOptions;
+  /** Told how long searches and their stages take (the server's /metrics); none by default. */
+  observer?: SearchObserver;
+}
+
+export type SearchStage = 'embed' | 'vector' | 'keyword' | 'hydrate';
+
+export interface SearchObserver {
+  /** A search answered, by the mode asked for, in seconds (failed searches are not told). */
+  searched(mode: SearchMode, seconds: number): void;
+  /** One stage of a search, by the mode that ran it (keyword when hybrid fell back to it). */
+  stage(mode: SearchMode, stage: SearchStage, seconds: number): void;
 }
 
 export const DEFAULT_SEARCH_OPTIONS: SearchOptions = { fusion: DEFAULT_FUSION, hybridDepth: 100, queryCacheSize: 1000, keyword: DEFAULT_KEYWORD };
@@ -55,8 +66,29 @@ export class SearchService {
     return status;
   }
 
+  /** Loads what keyword ranking needs before the first query (the server calls it at start). */
+  prepareKeywordSearch(): void {
+    this.watch(() => this.keyword.prepare());
+  }
+
   search(request: SearchRequest): Promise<SearchPage> {
-    return this.watch(() => this.searchUnwatched(request));
+    const observer = this.options.observer;
+    const started = performance.now();
+    const page = this.watch(() => this.searchUnwatched(request));
+    if (!observer) return page;
+    return page.then((answer) => (observer.searched(request.mode, (performance.now() - started) / 1000), answer));
+  }
+
+  /** Runs one stage of a search, timing it for the observer (a promise until it settles). */
+  private timed<T>(mode: SearchMode, stage: SearchStage, work: () => T): T {
+    const observer = this.options.observer;
+    if (!observer) return work();
+    const started = performance.now();
+    const note = () => observer.stage(mode, stage, (performance.now() - started) / 1000);
+    const result = work();
+    if (result instanceof Promise) return result.then((value: unknown) => (note(), value)) as T;
+    note();
+    return result;
   }
 
   private async searchUnwatched(request: SearchRequest): Promise<SearchPage> {
@@ -64,28 +96,29 @@ export class SearchService {
     // Without a model, hybrid answers from its keyword half and says so.
     const mode = request.mode === 'hybrid' && !this.model.embedder ? 'keyword' : request.mode;
     const degraded = mode !== request.mode;
+    const degradedReason = degraded ? `the embedding model is unavailable: ${this.model.error?.message ?? 'not loaded'}` : null;
     const end = offset + k;
 
     if (mode === 'keyword') {
-      const keyword = this.keyword.search(query, filter, end);
-      const hits = hydrate(this.store, singleSide(keyword.hits.slice(offset), 'keyword', offset + 1), 'keyword', keyword.words);
-      return { mode: request.mode, hits, total: keyword.total, totalExact: keyword.exact, degraded };
+      const keyword = this.timed(mode, 'keyword', () => this.keyword.search(query, filter, end));
+      const hits = this.timed(mode, 'hydrate', () => hydrate(this.store, singleSide(keyword.hits.slice(offset), 'keyword', offset + 1), 'keyword', keyword.words));
+      return { mode: request.mode, hits, total: keyword.total, totalExact: keyword.exact, degraded, degradedReason };
     }
-    const vector = await this.requireEncoder().encode(query);
+    const vector = await this.timed(mode, 'embed', () => this.requireEncoder().encode(query));
     if (mode === 'semantic') {
-      const ranked = semanticCandidates(this.store, vector, end, filter).slice(offset);
-      const hits = hydrate(this.store, singleSide(ranked, 'semantic', offset + 1), 'semantic', this.keyword.words(query));
-      return { mode, hits, total: this.store.countWithVectors(filter), totalExact: true, degraded };
+      const ranked = this.timed(mode, 'vector', () => semanticCandidates(this.store, vector, end, filter)).slice(offset);
+      const hits = this.timed(mode, 'hydrate', () => hydrate(this.store, singleSide(ranked, 'semantic', offset + 1), 'semantic', this.keyword.words(query)));
+      return { mode, hits, total: this.store.countWithVectors(filter), totalExact: true, degraded, degradedReason };
     }
     const depth = Math.max(this.options.hybridDepth, end);
-    const semantic = semanticCandidates(this.store, vector, depth, filter);
+    const semantic = this.timed(mode, 'vector', () => semanticCandidates(this.store, vector, depth, filter));
     const { rrfK, weights } = this.options.fusion;
     const fusion = { rrfK, weights: { semantic: weights.semantic * semanticConfidence(semantic), keyword: weights.keyword } };
-    const keyword = this.keyword.search(query, filter, depth);
+    const keyword = this.timed(mode, 'keyword', () => this.keyword.search(query, filter, depth));
     const fused = reciprocalRankFusion(semantic, keyword.hits, fusion);
-    const hits = hydrate(this.store, fused.slice(offset, end), 'hybrid', keyword.words);
+    const hits = this.timed(mode, 'hydrate', () => hydrate(this.store, fused.slice(offset, end), 'hybrid', keyword.words));
     // Every paper with a vector is rankable by the semantic half, so all passing papers can be paged to.
-    return { mode, hits, total: Math.max(this.store.countWithVectors(filter), fused.length), totalExact: true, degraded, fusion };
+    return { mode, hits, total: Math.max(this.store.countWithVectors(filter), fused.length), totalExact: true, degraded, degradedReason, fusion };
   }
 
   /** Nearest papers to a stored paper's vector; the paper itself is never among them. */
@@ -128,11 +161,14 @@ export class SearchService {
   health() {
     const spec = this.store.spec;
     const embedder: Embedder | undefined = this.model.embedder;
+    const papers = this.store.count();
+    const pending = this.store.countPending();
     return {
       status: embedder && this.storage !== 'corrupt' ? ('ok' as const) : ('degraded' as const),
-      papers: this.store.count(),
-      pending_vectors: this.store.countPending(),
-      capabilities: { keyword: true, semantic: Boolean(embedder), hybrid: Boolean(embedder) },
+      papers,
+      pending_vectors: pending,
+      // Similar papers and recommendations compare stored vectors: they need no model, but vectors.
+      capabilities: { keyword: true, semantic: Boolean(embedder), hybrid: Boolean(embedder), similar: papers > pending },
       model: {
         id: embedder?.spec.model ?? spec?.model ?? null,
         dims: embedder?.dims ?? spec?.dims ?? null,
@@ -166,7 +202,7 @@ export class SearchService {
     // The inputs are not results, but only those that pass the filter were counted among them.
     const excluded = isEmptyFilter(filter) ? exclude.size : this.store.labelsPassing([...exclude], filter!).size;
     const total = Math.max(0, this.store.countWithVectors(filter) - excluded);
-    return { mode: 'semantic', hits, total, totalExact: true, degraded: false };
+    return { mode: 'semantic', hits, total, totalExact: true, degraded: false, degradedReason: null };
   }
 
   private requireEncoder(): QueryEncoder {

@@ -47,6 +47,8 @@ export interface SearchPage {
   totalExact: boolean;
   /** True when hybrid search fell back to keyword search because the model is unavailable. */
   degraded: boolean;
+  /** Why the search was degraded (the model's load error), null when it was not. */
+  degradedReason: string | null;
   /** Hybrid only: the RRF constant and the side weights applied to this query. */
   fusion?: { rrfK: number; weights: { semantic: number; keyword: number } };
 }

@@ -117,12 +117,42 @@ function quoteAll(blocks: Block[], max = 8): string {
   return shown.join(', ') + (blocks.length > max ? `, … (${blocks.length - max} more)` : '');
 }
 
-function resolveCapturedYear(options: ReadOptions): number {
-  const year = options.capturedYear ?? new Date().getUTCFullYear();
-  if (!Number.isInteger(year) || year < 1000 || year > 9999) {
-    throw new RangeError(`capturedYear must be a four-digit year, got ${String(options.capturedYear)}`);
+interface CapturedYear {
+  year: number;
+  /** given: ReadOptions.capturedYear; detected: from the page's own dates; default: the current UTC year. */
+  source: 'given' | 'detected' | 'default';
+  /** detected: the newest date that printed its year, as written (without upvotes). */
+  newest?: string;
+}
+
+/**
+ * The year the page was captured, which yearless dates belong to. Given, it wins. Otherwise it is
+ * read from the page itself, so reading the same file again never changes a date: Hugging Face
+ * prints the year only for dates outside the year the page is viewed in, so a page mixing both
+ * was captured after its newest dated entry; the year after it is the earliest that fits (the
+ * sample: newest "Nov 25, 2024", captured 2025). Only a page whose dates all lack a year falls
+ * back to the current UTC year.
+ */
+function resolveCapturedYear(options: ReadOptions, blocks: Block[]): CapturedYear {
+  if (options.capturedYear !== undefined) {
+    const year = options.capturedYear;
+    if (!Number.isInteger(year) || year < 1000 || year > 9999) {
+      throw new RangeError(`capturedYear must be a four-digit year, got ${String(year)}`);
+    }
+    return { year, source: 'given' };
   }
-  return year;
+  let newest: { key: number; line: string; year: number } | undefined;
+  for (const block of blocks) {
+    if (!isMetadataBlock(block)) continue;
+    for (const line of block.lines) {
+      const date = parseDateLine(line);
+      if (date?.year == null) continue;
+      const key = (date.year * 12 + date.month) * 32 + date.day;
+      if (newest === undefined || key > newest.key) newest = { key, line: line.replace(/(\d{4}) \d+$/, '$1'), year: date.year };
+    }
+  }
+  if (newest !== undefined && newest.year < 9999) return { year: newest.year + 1, source: 'detected', newest: newest.line };
+  return { year: new Date().getUTCFullYear(), source: 'default' };
 }
 
 /**
@@ -132,8 +162,9 @@ function resolveCapturedYear(options: ReadOptions): number {
  * between entries is reported as a problem, since it may be a paper we failed to read.
  */
 export function parseHfPage(text: string, file: string, options: ReadOptions = {}): LocatedResult {
-  const capturedYear = resolveCapturedYear(options);
   const blocks = splitBlocks(text);
+  const captured = resolveCapturedYear(options, blocks);
+  const capturedYear = captured.year;
   const located: LocatedRecord[] = [];
   const problems: SourceProblem[] = [];
   const chrome: Block[] = [];
@@ -209,7 +240,11 @@ export function parseHfPage(text: string, file: string, options: ReadOptions = {
     notes.push(`${file}: no paper entries found; expected a Hugging Face Daily Papers page dump (title line, blank line, abstract paragraph, metadata lines)`);
   }
   if (datesWithoutYear > 0) {
-    const source = options.capturedYear === undefined ? 'the current UTC year, the default' : 'the given captured year';
+    const source = {
+      given: 'the given captured year',
+      detected: `the year after the newest entry that printed its year, "${captured.newest}": the page prints a year only for dates outside the year it was captured in`,
+      default: 'the current UTC year: no entry printed its year',
+    }[captured.source];
     notes.push(
       `${file}: ${datesWithoutYear} date(s) had no year and were taken to be in ${capturedYear} (${source}); ` +
         `${datesWithYear} date(s) printed their own year. Pass --captured-year to set the year the page was captured.`,

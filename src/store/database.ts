@@ -132,7 +132,14 @@ export function openDatabase(file: string): Db {
 function migrate(db: Db): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
-    throw new Error(`database schema version ${version} is newer than this paperseek (${SCHEMA_VERSION}); upgrade paperseek`);
+    const file = db.name;
+    db.close();
+    throw new AppError(
+      'INDEX_MISMATCH',
+      `${file} was written by a newer paperseek (database schema version ${version}; this one reads up to ${SCHEMA_VERSION}): ` +
+        'upgrade paperseek to use it, or set PAPERSEEK_DATA_DIR to another folder.',
+      { file, schema_version: version, supported: SCHEMA_VERSION },
+    );
   }
   if (version === SCHEMA_VERSION) return;
   db.transaction(() => {

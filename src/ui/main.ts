@@ -2,7 +2,7 @@
 // pages, and keyboard navigation. The URL is the source of truth: every view is a shareable link.
 
 import { ApiError, fetchHealth, fetchPage, fetchPaperTitle, type Result } from './api.ts';
-import { renderResult } from './render.ts';
+import { disableSimilar, renderResult } from './render.ts';
 import {
   apiRequest,
   EMPTY_STATE,
@@ -52,6 +52,8 @@ let inFlight: AbortController | undefined;
 let debounce: ReturnType<typeof setTimeout> | undefined;
 /** The current history entry was pushed by typing; further typing replaces it instead of piling up. */
 let typingEntry = false;
+/** Why "Similar papers" cannot work on this server (no paper has a vector), from /health; null when it can. */
+let similarUnavailable: string | null = null;
 
 // ── form ↔ state ────────────────────────────────────────────────────────────
 
@@ -149,14 +151,14 @@ async function load(reset: boolean): Promise<void> {
     const known = new Set(shown.map((r) => r.id));
     // Servers that ignore `offset` send the first page again; only new papers are appended.
     const fresh = page.results.filter((r) => !known.has(r.id));
-    fresh.forEach((result, i) => el.results.append(renderResult(result, shown.length + i + 1)));
+    fresh.forEach((result, i) => el.results.append(renderResult(result, shown.length + i + 1, similarUnavailable)));
     shown = [...shown, ...fresh];
     total = page.total;
     totalExact = page.totalExact;
     const more = total !== null ? shown.length < total : page.results.length === PAGE_SIZE && fresh.length > 0;
     el.more.hidden = !more;
     el.status.textContent = describe(page.tookMs);
-    if (page.degraded) showNotice('The embedding model is unavailable: these are keyword results only.');
+    if (page.degraded) showNotice(`Keyword results only: ${page.degradedReason ?? 'the embedding model is unavailable.'}`);
     document.title = state.similar ? 'Similar papers · paperseek' : `${state.q.trim()} · paperseek`;
   } catch (error) {
     if (controller.signal.aborted) return;
@@ -282,6 +284,10 @@ function onKeyDown(event: KeyboardEvent): void {
 }
 
 function showSimilar(id: string): void {
+  if (similarUnavailable !== null) {
+    showNotice(similarUnavailable); // the button and the "s" key say why instead of asking for a sure failure
+    return;
+  }
   commit({ ...state, similar: id });
   el.region.focus({ preventScroll: true });
   window.scrollTo({ top: 0 });
@@ -337,11 +343,20 @@ window.addEventListener('popstate', () => {
 fetchHealth()
   .then((health) => {
     const parts = [health.papers !== null ? `${health.papers} papers` : null, health.model ? `model ${health.model}` : null];
-    el.health.textContent = `${parts.filter(Boolean).join(' · ')}${health.semantic ? '' : ' · model unavailable: keyword search only'} · `;
+    const limits = `${health.semantic ? '' : ' · model unavailable: keyword search only'}${health.similar ? '' : ' · no vectors: similar papers unavailable'}`;
+    el.health.textContent = `${parts.filter(Boolean).join(' · ')}${limits} · `;
     if (!health.semantic) {
       // Semantic search would answer 503; hybrid still works (the server falls back to keyword).
       const semantic = modeInputs().find((input) => input.value === 'semantic');
       semantic?.parentElement?.append(' (unavailable)');
+    }
+    if (!health.similar) {
+      // Similar papers compares stored vectors; with none, every request would fail.
+      similarUnavailable = health.semantic
+        ? 'Similar papers is unavailable: no paper has a vector yet (they are still being embedded).'
+        : 'Similar papers is unavailable: no paper has a vector, and the server has no embedding model to make them.';
+      const reason = similarUnavailable;
+      el.results.querySelectorAll<HTMLButtonElement>('button[data-similar]').forEach((button) => disableSimilar(button, reason));
     }
   })
   .catch(() => undefined);

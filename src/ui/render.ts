@@ -102,14 +102,27 @@ function metaLine(result: Result): HTMLElement {
   return h('p', { class: 'meta' }, ...parts);
 }
 
-/** One result as a list item; `position` is its 1-based place in the whole list. */
-export function renderResult(result: Result, position: number): HTMLLIElement {
+/**
+ * Marks a "Similar papers" button as unable to work, with the reason as its tooltip and
+ * description. It stays focusable (aria-disabled, not disabled) so the reason can be read.
+ */
+export function disableSimilar(button: HTMLButtonElement, reason: string): void {
+  button.setAttribute('aria-disabled', 'true');
+  button.title = reason;
+}
+
+/**
+ * One result as a list item; `position` is its 1-based place in the whole list.
+ * `similarUnavailable`: why "Similar papers" cannot work on this server (null when it can).
+ */
+export function renderResult(result: Result, position: number, similarUnavailable: string | null = null): HTMLLIElement {
   const titleId = `result-${position}-title`;
   const title = h('h3', { id: titleId, class: 'title' });
   title.append(result.highlights ? highlighted(result.highlights.title) : result.title);
   const text = h('p', { class: 'snippet' });
   text.append(result.highlights ? highlighted(result.highlights.abstract) : snippet(result.abstract));
   const similar = h('button', { type: 'button', class: 'similar', 'data-similar': result.id, 'aria-describedby': titleId }, 'Similar papers');
+  if (similarUnavailable !== null) disableSimilar(similar, similarUnavailable);
   const article = h(
     'article',
     { tabindex: '-1', 'aria-labelledby': titleId, 'data-id': result.id },

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.ts';
 import { SearchService } from '../../src/search/search-service.ts';
+import { openTestStore, tempDir } from '../support/fixtures.ts';
 import { listen, startSampleServer, type SampleServer } from '../support/sample-server.ts';
 
 interface Result {
@@ -39,7 +40,7 @@ describe('GET /search', () => {
         'score', 'scores', 'title', 'updated', 'upvotes', 'url',
       ].sort(),
     );
-    expect(body).toMatchObject({ mode: 'hybrid', degraded: false, offset: 0, k: 5, total: 68 });
+    expect(body).toMatchObject({ mode: 'hybrid', degraded: false, degraded_reason: null, offset: 0, k: 5, total: 68 });
   });
 
   it('ranks papers containing "disentanglement" and "diffusion" above papers containing neither', async () => {
@@ -187,19 +188,38 @@ describe('without a model', () => {
       expect(semantic.body.error).toMatchObject({ code: 'MODEL_UNAVAILABLE', message: reason.message });
       const hybrid = await json('/search?q=diffusion');
       expect(hybrid.status).toBe(200);
+      // Regression (issue 14): the body said `degraded: true` without the reason.
       expect(hybrid.body).toMatchObject({ mode: 'hybrid', degraded: true });
+      expect(hybrid.body.degraded_reason).toBe(`the embedding model is unavailable: ${reason.message}`);
       expect(hybrid.body.results.length).toBeGreaterThan(0);
       expect(hybrid.body.results.every((r: any) => r.scores.keyword !== null && r.scores.semantic === null)).toBe(true);
-      expect((await json('/search?q=diffusion&mode=keyword')).body.degraded).toBe(false);
+      expect((await json('/search?q=diffusion&mode=keyword')).body).toMatchObject({ degraded: false, degraded_reason: null });
       expect((await json('/papers/factorized-visual-tokenization-and-generation/similar?k=3')).status).toBe(200);
       expect((await json('/health')).body).toMatchObject({
         status: 'degraded',
         papers: 68,
-        capabilities: { keyword: true, semantic: false, hybrid: false },
+        // Similar papers needs stored vectors, not the model: the sample has them.
+        capabilities: { keyword: true, semantic: false, hybrid: false, similar: true },
         model: { ready: false, error: reason.message },
       });
     } finally {
       degraded.server.close();
+    }
+  });
+
+  it('says in /health that similar papers cannot work when no paper has a vector', async () => {
+    const dir = tempDir();
+    const store = openTestStore(dir.path);
+    const reason = new AppError('MODEL_UNAVAILABLE', 'no model');
+    const empty = await listen(new SearchService(store, { error: reason }));
+    try {
+      store.write([{ record: { ...sample.store.get('factorized-visual-tokenization-and-generation')!, id: 'lonely' }, hashes: { content: 'c', record: 'r' }, vector: null }]);
+      const body = (await (await fetch(`${empty.base}/health`)).json()) as any;
+      expect(body).toMatchObject({ papers: 1, pending_vectors: 1, capabilities: { keyword: true, semantic: false, hybrid: false, similar: false } });
+    } finally {
+      empty.server.close();
+      store.close();
+      dir.remove();
     }
   });
 });

@@ -9,8 +9,8 @@ import { SearchService } from '../../src/search/search-service.ts';
 import type { PaperStore } from '../../src/store/paper-store.ts';
 import { openTestStore, tempDir } from '../support/fixtures.ts';
 
-// Routes that serve the docs and the UI rather than the API.
-const NOT_API = [/^\/openapi\.json$/, /^\/docs(\/|$)/, /^\/$/, /^\/ui\//];
+// Routes that serve the docs and the UI rather than the API, and the MCP endpoint (JSON-RPC, see src/mcp/).
+const NOT_API = [/^\/openapi\.json$/, /^\/docs(\/|$)/, /^\/$/, /^\/ui\//, /^\/mcp$/];
 
 const dir = tempDir();
 let store: PaperStore;
@@ -123,6 +123,14 @@ describe('GET /docs', () => {
     const init = await (await app.request('/docs/assets/init.js')).text();
     expect(init).toContain("url: 'openapi.json'");
     expect(init).toContain('validatorUrl: null');
+  });
+
+  // Regression (issue 14): /docs/ was a 404. It redirects, relative to itself so a proxy's path prefix stays.
+  it('redirects /docs/ to /docs', async () => {
+    const response = await app.request('/docs/');
+    expect(response.status).toBe(301);
+    expect(response.headers.get('location')).toBe('../docs');
+    expect(new URL(response.headers.get('location')!, 'http://host/prefix/docs/').pathname).toBe('/prefix/docs');
   });
 
   it('serves only the asset files it lists', async () => {

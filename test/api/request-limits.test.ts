@@ -105,6 +105,10 @@ describe('POST /recommend body', () => {
     [{ positive: [PAPER], negative: Array.from({ length: 101 }, (_, i) => `p${i}`) }, 'negative: must name at most 100 papers'],
     [{ positive: ['x'.repeat(501)] }, 'positive.0: must be at most 500 characters'],
     [{ positive: [PAPER], has_code: 'true' }, 'has_code: must be true or false'],
+    // Regression (issue 14): a missing `positive` said "must be an array of paper ids".
+    [{ negative: [PAPER] }, 'positive: is required'],
+    [{ positive: PAPER }, 'positive: must be an array of paper ids'],
+    [{ positive: null }, 'positive: must be an array of paper ids'],
   ])('%j → 400 "%s"', async (body, message) => {
     expectError(await postRaw(JSON.stringify(body)), 400, 'BAD_REQUEST', message);
   });

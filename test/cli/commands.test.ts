@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createProgram, reportError } from '../../src/cli/program.ts';
 import { ingestRecords } from '../../src/ingest/ingest.ts';
+import { readSource } from '../../src/sources/index.ts';
 import type { PaperRecord } from '../../src/sources/record.ts';
 import { runCli } from '../support/cli.ts';
 import { openTestStore, SAMPLE_FILE, tempDir, testEmbedder } from '../support/fixtures.ts';
@@ -112,6 +113,16 @@ describe('paperseek similar', () => {
   });
 });
 
+describe('operational errors', () => {
+  // Regression (issue 14): "Cannot read properties of undefined (reading 'tokenizer_class')".
+  it('a misspelt model name exits 1 with one line naming the missing folder and the models there', async () => {
+    process.env.PAPERSEEK_MODEL = 'lexcial';
+    const run = await cli('search', 'diffusion', '--mode', 'semantic').finally(() => Object.assign(process.env, env()));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: Embedding model "lexcial": no model folder \S*lexcial; found: [^\n]*\blexical\b[^\n]*\n$/);
+  });
+});
+
 describe('paperseek stats', () => {
   it('shows papers, vectors, model and files', async () => {
     const stats = await json('stats');
@@ -122,6 +133,24 @@ describe('paperseek stats', () => {
     expect(index?.[1]).toBeGreaterThan(0);
     const text = await cli('stats');
     expect(text.stdout).toMatch(/^papers\s+68$/m);
+  });
+
+  // Regression (issue 14): an index ingested without a model said "model none yet (empty index)" next to its papers.
+  it('says the vectors are pending, not that the index is empty, for papers ingested without a model', async () => {
+    const lexicalOnly = path.join(dir.path, 'lexical-only');
+    const store = openTestStore(lexicalOnly);
+    try {
+      const { records } = await readSource(SAMPLE_FILE, { capturedYear: 2025 });
+      store.write(records.map((record) => ({ record, hashes: { content: record.id, record: record.id }, vector: null })));
+    } finally {
+      store.close();
+    }
+    process.env.PAPERSEEK_DATA_DIR = lexicalOnly;
+    const run = await cli('stats').finally(() => Object.assign(process.env, env()));
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^papers\s+68$/m);
+    expect(run.stdout).toMatch(/^model\s+no model yet \(68 papers, vectors pending: ingest again with a model to embed them\)$/m);
+    expect(run.stdout).not.toContain('empty index');
   });
 
   it('exits 1 when there is no index, instead of creating an empty one', async () => {

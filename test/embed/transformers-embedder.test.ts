@@ -92,4 +92,22 @@ describe('TransformersEmbedder', () => {
     expect((error as AppError).message).toContain(path.join(modelsDir, 'no-such-model'));
     expect((error as AppError).message).toContain('npm run test-model');
   });
+
+  // Regression (issue 14): a misspelt local model failed inside transformers.js with
+  // "Cannot read properties of undefined (reading 'tokenizer_class')".
+  it('names the missing model folder and the models that are there when the name is misspelt', async () => {
+    const modelsDir = inject('modelsDir');
+    const spec = { dtype: 'q8', pooling: 'mean' as const, normalize: true, queryPrefix: '', passagePrefix: '', batchSize: 8 };
+    const error = (await TransformersEmbedder.create({ ...spec, model: 'lexcial', modelDir: modelsDir }).catch((e: unknown) => e)) as AppError;
+    expect(error).toBeInstanceOf(AppError);
+    expect(error.code).toBe('MODEL_UNAVAILABLE');
+    expect(error.message).toContain(`no model folder ${path.join(modelsDir, 'lexcial')}; found: `);
+    expect(error.message).toMatch(/; found: [^.]*\blexical\b/);
+    expect(error.message).toContain('tiny');
+    expect(error.message).toContain('Set PAPERSEEK_MODEL to one of them');
+    expect(error.message).not.toContain('tokenizer_class');
+    expect(error.message).not.toContain('\n');
+    const noDir = (await TransformersEmbedder.create({ ...spec, model: 'lexical', modelDir: path.join(modelsDir, 'no-such-dir') }).catch((e: unknown) => e)) as AppError;
+    expect(noDir.message).toContain('does not exist either. Set PAPERSEEK_MODEL_DIR');
+  });
 });

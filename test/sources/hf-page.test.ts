@@ -1,7 +1,7 @@
 // Hugging Face Daily Papers page dumps: the real sample, plus synthetic pages that probe
 // how entries are told apart from page chrome.
 import { existsSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseHfPage } from '../../src/sources/hf-page.ts';
 import { titleSlug } from '../../src/sources/slug.ts';
 
@@ -82,10 +82,30 @@ describe('parseHfPage on the sample page', () => {
     expect(franca.published).toBe('2024-07-18');
   });
 
-  it('defaults the captured year to the current UTC year', () => {
-    const result = parseHfPage(readFileSync(SAMPLE, 'utf8'), SAMPLE);
-    const franca = result.records.find((x) => x.record.id.startsWith('franca-'))!.record;
-    expect(franca.published).toBe(`${new Date().getUTCFullYear()}-07-18`);
+  // Regression (issue 14): the year defaulted to the current one, so the README's `npm run ingest`
+  // of the sample (after `npm start` had read it as 2025) re-dated 7 papers into the future.
+  it('reads the capture year from the page itself, so the same file gives the same dates in any year', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      for (const now of ['2025-08-01', '2031-03-01']) {
+        vi.setSystemTime(new Date(`${now}T12:00:00Z`));
+        const result = parseHfPage(readFileSync(SAMPLE, 'utf8'), SAMPLE);
+        const franca = result.records.find((x) => x.record.id.startsWith('franca-'))!.record;
+        expect(franca.published).toBe('2025-07-18');
+        // The same records as with capturedYear 2025, the year `npm start` reads the sample with (src/cli/sample.ts).
+        expect(result.records.map((r) => r.record)).toEqual(records);
+        const note = result.notes.find((n) => n.includes('no year'));
+        expect(note).toContain('taken to be in 2025 (the year after the newest entry that printed its year, "Dec 17, 2024"');
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('falls back to the current UTC year only when no entry prints its year', () => {
+    const page = ['Only Paper', '', 'x'.repeat(20) + ' ' + 'An abstract paragraph, long enough to read as one. '.repeat(3), '', '  • 2 authors', '·', 'Jul 18 5'].join('\n');
+    const result = parseHfPage(page, 'p.txt');
+    expect(result.records[0]!.record.published).toBe(`${new Date().getUTCFullYear()}-07-18`);
     expect(result.notes.join('\n')).toContain('current UTC year');
   });
 

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../src/errors.ts';
 import type { PaperRecord } from '../../src/sources/record.ts';
 import { categoryMatch } from '../../src/store/category.ts';
 import { MIGRATIONS, openDatabase, SCHEMA_VERSION, type Db } from '../../src/store/database.ts';
@@ -211,5 +212,30 @@ describe('migration from schema v3', () => {
     }
     // Opening again is a no-op.
     openDatabase(file).close();
+  });
+});
+
+// Regression (issue 14): a database from a newer paperseek failed with a plain Error and its stack.
+describe('a database written by a newer paperseek', () => {
+  it('is refused with an AppError that says what to do, and the file is left as it was', () => {
+    const file = path.join(dir.path, 'newer.db');
+    const newer = new Database(file);
+    newer.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    newer.close();
+    let error: unknown;
+    try {
+      openDatabase(file).close();
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: 'INDEX_MISMATCH', details: { schema_version: SCHEMA_VERSION + 1, supported: SCHEMA_VERSION } });
+    const message = (error as AppError).message;
+    expect(message).toContain(`${file} was written by a newer paperseek (database schema version ${SCHEMA_VERSION + 1}; this one reads up to ${SCHEMA_VERSION})`);
+    expect(message).toContain('upgrade paperseek');
+    expect(message).toContain('PAPERSEEK_DATA_DIR');
+    const reopened = new Database(file);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 1);
+    reopened.close();
   });
 });

@@ -191,6 +191,41 @@ describe('web UI', () => {
     await page.close();
   });
 
+  // Regression (issue 14): without a model or vectors the page still offered "Similar papers" (every
+  // click an error), and a degraded search did not say why.
+  it('disables "Similar papers" with the reason when no paper has a vector, and shows why a search was degraded', async () => {
+    const page = await browser.context.newPage();
+    const reason = 'Embedding model "lexcial": no model folder /m/lexcial; found: lexical.';
+    await page.route('**/health', async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      body.capabilities = { ...body.capabilities, semantic: false, hybrid: false, similar: false };
+      body.model = { ...body.model, ready: false, error: reason };
+      await route.fulfill({ response, json: body });
+    });
+    await page.route('**/search?*', async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      await route.fulfill({ response, json: { ...body, degraded: true, degraded_reason: `the embedding model is unavailable: ${reason}` } });
+    });
+    await page.goto(`${base}/`);
+    await textOf(page.locator('#health')).toContain('no vectors: similar papers unavailable');
+    await page.getByRole('searchbox', { name: 'Search papers' }).fill('diffusion');
+    await page.keyboard.press('Enter');
+    await countOf(page.locator('#results article')).toBe(10);
+    await textOf(page.locator('#notice')).toBe(`Keyword results only: the embedding model is unavailable: ${reason}`);
+    const similar = page.locator('#results article').first().getByRole('button', { name: 'Similar papers' });
+    expect(await similar.getAttribute('aria-disabled')).toBe('true');
+    expect(await similar.getAttribute('title')).toContain('no paper has a vector');
+    await similar.click({ force: true }); // playwright waits for aria-disabled elements to be enabled
+    await textOf(page.locator('#notice')).toContain('Similar papers is unavailable: no paper has a vector');
+    expect(params(page).get('similar')).toBeNull();
+    await page.locator('#results article').first().focus();
+    await page.keyboard.press('s');
+    expect(params(page).get('similar')).toBeNull();
+    await page.close();
+  });
+
   it('inserts only <mark> from highlights, and renders servers that send no scores, highlights or total', async () => {
     const page = await openPage();
     const paper = (id: string, extra: object) => ({

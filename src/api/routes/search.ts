@@ -1,7 +1,7 @@
 // GET /search: text search in hybrid (default), semantic or keyword mode, with filters and paging.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { SearchService } from '../../search/search-service.ts';
-import { toFilter, toPage } from '../present.ts';
+import { toFilter, toSearchBody } from '../present.ts';
 import { SearchQuery, SearchResponse } from '../schemas.ts';
 import { errorResponses, jsonContent } from './responses.ts';
 
@@ -24,7 +24,6 @@ export function registerSearch(app: OpenAPIHono, search: SearchService): void {
     const started = performance.now();
     const input = c.req.valid('query');
     const page = await search.search({ query: input.q, mode: input.mode, k: input.k, offset: input.offset, filter: toFilter(input) });
-    const fusion = page.fusion ? { rrf_k: page.fusion.rrfK, weights: page.fusion.weights } : null;
-    return c.json({ query: input.q, mode: page.mode, degraded: page.degraded, fusion, ...toPage(page, input, started) }, 200);
+    return c.json(toSearchBody(input.q, page, input, started), 200);
   });
 }

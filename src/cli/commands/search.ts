@@ -6,7 +6,8 @@ import { AppError } from '../../errors.ts';
 import { SearchService } from '../../search/search-service.ts';
 import { SEARCH_MODES, type ModelSlot, type SearchMode } from '../../search/types.ts';
 import { addPageOptions, toFilter, UsageError, type FilterOptions, type PageOptions } from '../options.ts';
-import { pageJson, pageSummary, resultsTable } from '../results.ts';
+import { toSearchBody } from '../../api/present.ts';
+import { pageSummary, resultsTable } from '../results.ts';
 import { loadModel, openExistingStore } from '../runtime.ts';
 
 interface SearchOptions extends PageOptions, FilterOptions {
@@ -34,7 +35,7 @@ export function registerSearch(program: Command): void {
       const started = performance.now();
       const page = await search.search({ query, mode: options.mode, k: options.k, offset: options.offset, filter });
       if (options.json) {
-        console.log(JSON.stringify({ query, mode: page.mode, degraded: page.degraded, ...pageJson(page, options, started) }, null, 2));
+        console.log(JSON.stringify(toSearchBody(query, page, options, started), null, 2));
         return;
       }
       const mode = page.degraded ? `${page.mode}, degraded to keyword` : page.mode;

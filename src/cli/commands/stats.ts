@@ -45,7 +45,7 @@ export function registerStats(program: Command): void {
             ['papers', String(papers)],
             ['embedded', `${embedded}${papers - embedded > 0 ? ` (${papers - embedded} waiting for the model)` : ''}`],
             ['embedded with code', String(stats.with_code)],
-            ['model', spec ? `${spec.model} (${spec.dims} dims, ${spec.pooling} pooling, ${spec.dtype})` : 'none yet (empty index)'],
+            ['model', spec ? `${spec.model} (${spec.dims} dims, ${spec.pooling} pooling, ${spec.dtype})` : noModel(papers)],
             ['hnsw', `M=${config.hnsw.M} efConstruction=${config.hnsw.efConstruction} ef=${config.hnsw.ef}`],
             ...Object.entries(files).map(([name, size]): [string, string] => [name, size === null ? 'missing' : formatBytes(size)]),
           ]),
@@ -55,6 +55,10 @@ export function registerStats(program: Command): void {
       }
     });
 }
+
+/** The model line of an index no model has embedded into: empty, or papers waiting for their vectors. */
+const noModel = (papers: number) =>
+  papers === 0 ? 'none yet (empty index)' : `no model yet (${papers} papers, vectors pending: ingest again with a model to embed them)`;
 
 function fileSize(file: string): number | null {
   try {

@@ -1,0 +1,50 @@
+// `npm run crash-check`'s command line: help and usage errors are answers, not stack traces.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { CommanderError } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { parseCrashCheckArgs } from '../../scripts/crash-check.ts';
+
+const parse = (...argv: string[]) => {
+  let out = '';
+  let err = '';
+  try {
+    return { options: parseCrashCheckArgs(argv, { writeOut: (text) => (out += text), writeErr: (text) => (err += text) }), out, err };
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    return { exitCode: error.exitCode, out, err };
+  }
+};
+
+describe('crash-check arguments', () => {
+  it('reads its options, with the documented defaults', () => {
+    expect(parse().options).toEqual({ runs: 20, variants: 12, corrupt: false });
+    expect(parse('--runs', '5', '--corrupt').options).toEqual({ runs: 5, variants: 12, corrupt: true });
+  });
+
+  it('rejects a bad value or an unknown option with a usage error', () => {
+    const bad = parse('--runs', 'many');
+    expect(bad.exitCode).toBe(1); // commander's code; main() exits 2 for it
+    expect(bad.err).toContain("option '--runs <n>' argument 'many' is invalid. must be an integer 1–10000");
+    expect(parse('--nope').err).toContain("unknown option '--nope'");
+  });
+
+  // Regression (issue 14): `npm run crash-check -- --help` printed a TypeError's stack trace.
+  it('answers --help with its usage and exit code 0, and misuse with exit code 2, without a stack trace', async () => {
+    const script = path.resolve('scripts/crash-check.ts');
+    const run = (arg: string) =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', script, arg]).then(
+        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+        (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+      );
+    const [help, misuse] = await Promise.all([run('--help'), run('--bogus')]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: crash-check [--runs <n>] [--variants <n>] [--corrupt]');
+    expect(help.stdout).toContain('--corrupt');
+    expect(help.stderr).toBe('');
+    expect(misuse.code).toBe(2);
+    expect(misuse.stderr).toContain("error: unknown option '--bogus'");
+    expect(misuse.stderr).not.toMatch(/\n\s+at /);
+  });
+});
