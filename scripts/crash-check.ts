@@ -143,8 +143,12 @@ async function searchAll(env: Record<string, string>): Promise<{ answers: string
   for (const query of QUERIES) {
     const run = await runCli(['search', '--mode', 'semantic', '--json', '-k', '10', query], env);
     stderr += run.stderr;
-    if (run.code !== 0) return { answers: null, stderr: `${stderr}
-(exit ${run.code ?? run.signal})` };
+    if (run.code !== 0)
+      return {
+        answers: null,
+        stderr: `${stderr}
+(exit ${run.code ?? run.signal})`,
+      };
     answers.push((JSON.parse(run.stdout) as { results: { id: string }[] }).results.map((result) => result.id));
   }
   return { answers, stderr };
@@ -252,10 +256,12 @@ export interface CrashCheckOptions {
   corrupt: boolean;
 }
 
-const positiveInteger = (max: number) => (value: string): number => {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new InvalidArgumentError(`must be an integer 1–${max}`);
-  return Number(value);
-};
+const positiveInteger =
+  (max: number) =>
+  (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new InvalidArgumentError(`must be an integer 1–${max}`);
+    return Number(value);
+  };
 
 /**
  * Reads the command line (`argv` without node and the script). Help, a version request or a usage
@@ -275,7 +281,10 @@ export function parseCrashCheckArgs(argv: readonly string[], output: OutputConfi
     .configureOutput(output)
     .exitOverride()
     .showHelpAfterError()
-    .addHelpText('after', '\nExit codes: 0 every run passed, 1 a run lost, duplicated or damaged something, 2 usage error.\nExample: npm run crash-check -- --runs 5');
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every run passed, 1 a run lost, duplicated or damaged something, 2 usage error.\nExample: npm run crash-check -- --runs 5',
+    );
   program.parse(argv, { from: 'user' });
   const options = program.opts<Partial<CrashCheckOptions>>();
   return { runs: options.runs!, variants: options.variants!, corrupt: options.corrupt ?? false };

@@ -68,15 +68,42 @@ if (
 const MAIN = path.resolve('src/cli/main.ts');
 
 const QUERIES = [
-  'disentanglement in diffusion', 'image tokenizer', 'unsupervised representation learning', 'text-to-image personalization',
-  'identity preserving subject-driven generation', 'mode collapse in GANs', 'medical image generation long tail',
-  'latent space traversal', 'vision transformer', 'self-supervised learning', 'causal representation', 'video generation',
-  'contrastive learning of visual features', 'variational autoencoder', 'disentangled representations of faces',
-  'factorized visual tokenization', 'multi-view representation learning', 'counterfactual image editing', 'style and content',
-  'NEAR("diffusion" model) OR -tokenizer*', 'what is the best way to disentangle factors of variation in a generative model?',
+  'disentanglement in diffusion',
+  'image tokenizer',
+  'unsupervised representation learning',
+  'text-to-image personalization',
+  'identity preserving subject-driven generation',
+  'mode collapse in GANs',
+  'medical image generation long tail',
+  'latent space traversal',
+  'vision transformer',
+  'self-supervised learning',
+  'causal representation',
+  'video generation',
+  'contrastive learning of visual features',
+  'variational autoencoder',
+  'disentangled representations of faces',
+  'factorized visual tokenization',
+  'multi-view representation learning',
+  'counterfactual image editing',
+  'style and content',
+  'NEAR("diffusion" model) OR -tokenizer*',
+  'what is the best way to disentangle factors of variation in a generative model?',
 ];
-const WORDS = 'diffusion disentangled representation image text video model latent generation learning visual token attention style identity causal factor editing robust semantic'.split(' ');
-const FILTERS = ['', '', '', '&has_code=true', '&published_from=2024-01-01', '&min_upvotes=1', '&offset=10', '&published_from=2023-01-01&published_to=2025-12-31'];
+const WORDS =
+  'diffusion disentangled representation image text video model latent generation learning visual token attention style identity causal factor editing robust semantic'.split(
+    ' ',
+  );
+const FILTERS = [
+  '',
+  '',
+  '',
+  '&has_code=true',
+  '&published_from=2024-01-01',
+  '&min_upvotes=1',
+  '&offset=10',
+  '&published_from=2023-01-01&published_to=2025-12-31',
+];
 const KS = [5, 10, 10, 20, 50];
 
 /** The query mix: a seeded stream of /search paths, every one of them valid. */
@@ -94,7 +121,10 @@ function queryMix(seed: number): { path: () => string; fixed: string[] } {
 function startServer(env: Record<string, string>, workers: number): Promise<{ child: ChildProcess; base: string }> {
   return new Promise((resolve, reject) => {
     const profile = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`] : [];
-    const child = spawn(process.execPath, [...profile, '--import', 'tsx', MAIN, 'serve', '--workers', String(workers)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', MAIN, 'serve', '--workers', String(workers)], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const onData = (chunk: Buffer) => {
       output += chunk;
@@ -162,7 +192,9 @@ async function run(workers: number): Promise<Run> {
       if (response.status !== 200) throw new Error(`warm-up: ${url} answered ${response.status}: ${await response.text()}`);
     }
     const health = (await (await fetch(`${base}/health`)).json()) as { papers: number; model: { id: string | null } };
-    console.error(`${health.papers} papers, model ${health.model.id}; ${duration} s at ${connections} connections against ${base}/search (${Math.round(fresh * 100)}% never-seen queries, modes ${modes.join(',')})`);
+    console.error(
+      `${health.papers} papers, model ${health.model.id}; ${duration} s at ${connections} connections against ${base}/search (${Math.round(fresh * 100)}% never-seen queries, modes ${modes.join(',')})`,
+    );
 
     const result = await autocannon({
       url: base,
@@ -218,7 +250,9 @@ if (runs.length > 1) {
     return { workers, rps: mine.map((r) => r.requests_per_s), p50: median(mine.map((r) => r.latency_ms.p50)), p99: median(mine.map((r) => r.latency_ms.p99)) };
   });
   const baseline = median(perCount[0]!.rps);
-  console.log(`\n| workers | req/s (median of ${rounds}) | req/s per run | p50 ms | p99 ms | × ${perCount[0]!.workers} worker${perCount[0]!.workers === 1 ? '' : 's'} |`);
+  console.log(
+    `\n| workers | req/s (median of ${rounds}) | req/s per run | p50 ms | p99 ms | × ${perCount[0]!.workers} worker${perCount[0]!.workers === 1 ? '' : 's'} |`,
+  );
   console.log('|---|---|---|---|---|---|');
   for (const c of perCount) {
     console.log(`| ${c.workers} | ${median(c.rps)} | ${c.rps.join(', ')} | ${c.p50} | ${c.p99} | ${(median(c.rps) / baseline).toFixed(2)} |`);

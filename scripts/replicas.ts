@@ -109,7 +109,10 @@ async function waitHealthy(port: number, child: ChildProcess): Promise<void> {
 }
 
 async function startReplica(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--workers', '1', '--port', String(port)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--workers', '1', '--port', String(port)], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   child.stderr!.resume();
   await waitHealthy(port, child);
   return child;
@@ -177,7 +180,8 @@ const watcher = (async () => {
   while (watching) {
     try {
       const states = await backendStates();
-      for (const [server, state] of Object.entries(states)) if (last[server] !== undefined && last[server] !== state) event(`HAProxy: ${server} ${last[server]} → ${state}`);
+      for (const [server, state] of Object.entries(states))
+        if (last[server] !== undefined && last[server] !== state) event(`HAProxy: ${server} ${last[server]} → ${state}`);
       last = states;
     } catch {
       // keep watching
@@ -188,9 +192,21 @@ const watcher = (async () => {
 
 // 4. The load, with the kill, the restart and the ingest on a schedule.
 const QUERIES = [
-  'diffusion', 'disentanglement in diffusion', 'video generation', 'large language models reasoning', 'vision transformer',
-  'protein structure', 'tumor suppressor', 'gene expression in cancer', 'reinforcement learning from human feedback', 'image tokenization',
-  'mitochondria', 'immune response', 'speech recognition', 'retrieval augmented generation', 'cell proliferation',
+  'diffusion',
+  'disentanglement in diffusion',
+  'video generation',
+  'large language models reasoning',
+  'vision transformer',
+  'protein structure',
+  'tumor suppressor',
+  'gene expression in cancer',
+  'reinforcement learning from human feedback',
+  'image tokenization',
+  'mitochondria',
+  'immune response',
+  'speech recognition',
+  'retrieval augmented generation',
+  'cell proliferation',
 ];
 const MODES = ['hybrid', 'keyword', 'semantic'];
 let next = 0;
@@ -279,7 +295,9 @@ rmSync(work, { recursive: true, force: true });
 
 const failed = result.errors + result.non2xx + result.timeouts;
 console.log(`\nreplicas behind HAProxy: ${duration} s, ${args.connections} connections, modes ${MODES.join('/')}, model ${args.model}`);
-console.log(`requests: ${result.requests.total} (${result.requests.average.toFixed(0)}/s), 2xx ${result['2xx']}, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`);
+console.log(
+  `requests: ${result.requests.total} (${result.requests.average.toFixed(0)}/s), 2xx ${result['2xx']}, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`,
+);
 console.log(`latency ms: p50 ${result.latency.p50}, p99 ${result.latency.p99}, max ${result.latency.max}`);
 console.log('timeline:');
 for (const [time, text] of timeline) console.log(`  ${time.toFixed(2).padStart(7)} s  ${text}`);

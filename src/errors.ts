@@ -35,5 +35,4 @@ export class AppError extends Error {
 export const isAppError = (value: unknown): value is AppError => value instanceof AppError;
 
 /** The message of any thrown value, for wrapping causes into readable errors. */
-export const messageOf = (value: unknown): string =>
-  value instanceof Error ? value.message : String(value);
+export const messageOf = (value: unknown): string => (value instanceof Error ? value.message : String(value));

@@ -13,7 +13,9 @@ describe('loadConfig', () => {
 
   it('applies presets by short name, and explicit settings override them', () => {
     expect(loadConfig({ PAPERSEEK_MODEL: 'e5-small-v2' }).embedding).toMatchObject({
-      model: 'Xenova/e5-small-v2', queryPrefix: 'query: ', passagePrefix: 'passage: ',
+      model: 'Xenova/e5-small-v2',
+      queryPrefix: 'query: ',
+      passagePrefix: 'passage: ',
     });
     expect(loadConfig({ PAPERSEEK_MODEL: 'bge-small-en-v1.5' }).embedding.pooling).toBe('cls');
     expect(loadConfig({ PAPERSEEK_MODEL: 'bge-small-en-v1.5', PAPERSEEK_POOLING: 'mean' }).embedding.pooling).toBe('mean');

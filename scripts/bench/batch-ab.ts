@@ -17,7 +17,17 @@ const { records } = await readSources([path.join(BENCH_DIR, 'ingest', `scifact-$
 const texts = records.map(embeddingText);
 const embedders = await Promise.all(
   sizes.map((batchSize) =>
-    TransformersEmbedder.create({ model: 'minilm', modelDir: path.resolve('.models'), dtype, pooling: 'mean', normalize: true, queryPrefix: '', passagePrefix: '', batchSize, threads }),
+    TransformersEmbedder.create({
+      model: 'minilm',
+      modelDir: path.resolve('.models'),
+      dtype,
+      pooling: 'mean',
+      normalize: true,
+      queryPrefix: '',
+      passagePrefix: '',
+      batchSize,
+      threads,
+    }),
   ),
 );
 for (const embedder of embedders) await embedder.embed(texts.slice(0, 8), 'passage');

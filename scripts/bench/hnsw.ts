@@ -106,7 +106,16 @@ export function buildIndex(data: Dataset, M: number, efConstruction: number, nat
     const started = now();
     buildNative(data, M, efConstruction, file);
     const buildSeconds = (now() - started) / 1000;
-    const stats: BuildStats = { n: data.count, M, efConstruction, buildSeconds, ratePerSecond: data.count / buildSeconds, rssBeforeMb, rssAfterMb: rssMb(), fileMb: mb(statSync(file).size) };
+    const stats: BuildStats = {
+      n: data.count,
+      M,
+      efConstruction,
+      buildSeconds,
+      ratePerSecond: data.count / buildSeconds,
+      rssBeforeMb,
+      rssAfterMb: rssMb(),
+      fileMb: mb(statSync(file).size),
+    };
     writeFileSync(statsFile, JSON.stringify(stats, null, 2));
     return stats;
   }
@@ -224,7 +233,15 @@ export async function runHnsw(args: Args): Promise<void> {
         '',
         table(
           ['ef', 'recall@10', 'QPS (1 thread)', 'p50 ms', 'p99 ms', '× native exact scan', '× JS exact scan'],
-          points.map((p) => [p.ef, fixed(p.recall, 4), fixed(p.qps, 0), fixed(p.p50Ms, 3), fixed(p.p99Ms, 3), fixed(p.qps / exactQps, 0), fixed(p.qps / jsQps, 0)]),
+          points.map((p) => [
+            p.ef,
+            fixed(p.recall, 4),
+            fixed(p.qps, 0),
+            fixed(p.p50Ms, 3),
+            fixed(p.p99Ms, 3),
+            fixed(p.qps / exactQps, 0),
+            fixed(p.qps / jsQps, 0),
+          ]),
         ),
         '',
         table(

@@ -22,7 +22,10 @@ queries.forEach((query, i) => {
   store.fulltext.highlights(new KeywordSearch(store).words(query), papers);
   highlights.push(performance.now() - t);
 });
-for (const [name, samples] of [['papersByLabels (json_each IN)', byLabels], ['fulltext.highlights (the page in a temp FTS5 table)', highlights]] as const) {
+for (const [name, samples] of [
+  ['papersByLabels (json_each IN)', byLabels],
+  ['fulltext.highlights (the page in a temp FTS5 table)', highlights],
+] as const) {
   const s = summary(samples);
   console.log(`${name}: mean ${fixed(s.mean, 2)} ms, p50 ${fixed(s.p50, 2)}, p99 ${fixed(s.p99, 2)}`);
 }

@@ -83,7 +83,10 @@ async function rawSession(): Promise<{ tokenizer: PreTrainedTokenizer; session: 
 /** Pre-tokenized, length-sorted feeds, built the way the embedder builds its batches. */
 function feedsFor(all: readonly string[], tokenizer: PreTrainedTokenizer, session: ort.InferenceSession): Record<string, ort.Tensor>[] {
   return lengthSortedBatches(all, job.batchSize).map((batch) => {
-    const inputs = tokenizer(batch.map((i) => all[i]!), { padding: true, truncation: true, max_length: 512 }) as Record<string, Tensor>;
+    const inputs = tokenizer(
+      batch.map((i) => all[i]!),
+      { padding: true, truncation: true, max_length: 512 },
+    ) as Record<string, Tensor>;
     const feed: Record<string, ort.Tensor> = {};
     for (const name of session.inputNames) {
       const tensor = inputs[name] ?? inputs.input_ids!;
@@ -192,19 +195,33 @@ async function split(): Promise<Omit<IngestResult, 'peakRssMb' | 'variant'>> {
   steps.sort += now() - t;
   for (const batch of batches) {
     t = now();
-    const inputs = inner.tokenizer(batch.map((i) => all[i]!), { padding: true, truncation: true, max_length: inner.maxTokens });
+    const inputs = inner.tokenizer(
+      batch.map((i) => all[i]!),
+      { padding: true, truncation: true, max_length: inner.maxTokens },
+    );
     steps.tokenize += now() - t;
     t = now();
     const output = await inner.model(inputs);
     steps.model += now() - t;
     t = now();
     const [b, seq, hidden] = output.last_hidden_state.dims as [number, number, number];
-    pool({ data: output.last_hidden_state.data as Float32Array, batch: b, seq, hidden }, (inputs as { attention_mask: Tensor }).attention_mask.data as BigInt64Array, 'mean', true);
+    pool(
+      { data: output.last_hidden_state.data as Float32Array, batch: b, seq, hidden },
+      (inputs as { attention_mask: Tensor }).attention_mask.data as BigInt64Array,
+      'mean',
+      true,
+    );
     steps.pool += now() - t;
   }
   const seconds = (now() - started) / 1000;
   await model.dispose();
-  return { papers: all.length, seconds, papersPerSecond: all.length / seconds, loadSeconds, steps: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, v / 1000])) };
+  return {
+    papers: all.length,
+    seconds,
+    papersPerSecond: all.length / seconds,
+    loadSeconds,
+    steps: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, v / 1000])),
+  };
 }
 
 async function ingest(): Promise<Omit<IngestResult, 'peakRssMb' | 'variant'>> {

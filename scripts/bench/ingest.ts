@@ -23,7 +23,9 @@ function corpusFile(n: number): string {
   const file = path.join(WORK, `scifact-${n}.jsonl`);
   if (existsSync(file)) return file;
   if (!existsSync(CORPUS)) throw new Error(`SciFact corpus not found at ${CORPUS} (set PAPERSEEK_SCIFACT)`);
-  const lines = readFileSync(CORPUS, 'utf8').split('\n').filter((line) => line.trim());
+  const lines = readFileSync(CORPUS, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim());
   const records = lines
     .map((line) => JSON.parse(line) as { _id?: string; id?: string; title: string; text?: string; abstract?: string })
     .map((r) => ({ id: String(r._id ?? r.id), title: r.title, abstract: r.abstract ?? r.text ?? '' }))
@@ -41,7 +43,9 @@ function measure(job: IngestJob): IngestResult {
   });
   if (child.status !== 0) throw new Error(`ingest worker failed (${job.variant} ${job.dtype}): ${child.stderr}`);
   const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as IngestResult;
-  log(`  ${job.variant} ${job.dtype} batch ${job.batchSize} threads ${job.threads ?? 'default'}: ${fixed(result.papersPerSecond)} papers/s, peak RSS ${result.peakRssMb} MB`);
+  log(
+    `  ${job.variant} ${job.dtype} batch ${job.batchSize} threads ${job.threads ?? 'default'}: ${fixed(result.papersPerSecond)} papers/s, peak RSS ${result.peakRssMb} MB`,
+  );
   return result;
 }
 
@@ -102,7 +106,12 @@ export async function runIngest(args: Args): Promise<void> {
       const p = r.paired!;
       rows.push([dtype, '(a) raw onnxruntime session.run, pre-tokenized (limit)', fixed(p.raw, 2), '100.0 %']);
       rows.push([dtype, '(b) embedder: TransformersEmbedder.embed', fixed(p.embedder, 2), `${fixed((100 * p.embedder) / p.raw, 1)} %`]);
-      rows.push([dtype, '(c) full ingest: parse + ingestRecords (embed, SQLite, FTS5, HNSW, save)', fixed(p.ingest, 2), `${fixed((100 * p.ingest) / p.raw, 1)} %`]);
+      rows.push([
+        dtype,
+        '(c) full ingest: parse + ingestRecords (embed, SQLite, FTS5, HNSW, save)',
+        fixed(p.ingest, 2),
+        `${fixed((100 * p.ingest) / p.raw, 1)} %`,
+      ]);
       writeFileSync(path.join(WORK, 'paired-partial.json'), JSON.stringify(results, null, 2));
     }
     publish(
@@ -150,7 +159,12 @@ export async function runIngest(args: Args): Promise<void> {
     const ingest = best[`${dtype}/ingest`];
     if (!s?.steps) return [];
     const total = s.seconds;
-    const stepRows = Object.entries(s.steps).map(([step, seconds]) => [dtype, `embedder: ${step}`, fixed(seconds, 2), `${fixed((100 * seconds) / total, 1)} %`]);
+    const stepRows = Object.entries(s.steps).map(([step, seconds]) => [
+      dtype,
+      `embedder: ${step}`,
+      fixed(seconds, 2),
+      `${fixed((100 * seconds) / total, 1)} %`,
+    ]);
     if (ingest?.steps) {
       stepRows.push([dtype, 'full ingest: parse', fixed(ingest.steps.parse!, 2), '']);
       stepRows.push([dtype, 'full ingest: ingestRecords (embed + SQLite + FTS + HNSW + save)', fixed(ingest.steps.ingest!, 2), '']);

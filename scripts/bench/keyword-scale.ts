@@ -105,7 +105,10 @@ export async function runKeywordScale(args: Args): Promise<void> {
           if (workers === workerCounts[0]) {
             const first = await pass(port, mode, queries);
             const second = await pass(port, mode, queries);
-            for (const [label, s] of [['1 (cold)', first], ['2 (warm)', second]] as const) {
+            for (const [label, s] of [
+              ['1 (cold)', first],
+              ['2 (warm)', second],
+            ] as const) {
               sequentialRows.push([n.toLocaleString('en-US'), mode, label, fixed(s.mean, 1), fixed(s.p50, 1), fixed(s.p99, 1), fixed(s.max, 1), s.bounded]);
               results.push({ n, mode, workers, pass: label, ...s });
             }

@@ -129,18 +129,33 @@ export async function runOramaKeyword(args: Args): Promise<void> {
   type QualityRow = { engine: string; setting: string; ndcg: number; recall: number; mrr: number };
   const quality: QualityRow[] = [];
   {
-    const corpus = await readJsonLines<Doc>(corpusFile, Infinity, (r) => ({ id: String(r._id ?? r.id), title: String(r.title ?? ''), abstract: String(r.text ?? r.abstract ?? '') }));
+    const corpus = await readJsonLines<Doc>(corpusFile, Infinity, (r) => ({
+      id: String(r._id ?? r.id),
+      title: String(r.title ?? ''),
+      abstract: String(r.text ?? r.abstract ?? ''),
+    }));
     const evaluate = (rankings: Map<string, string[]>): Metrics =>
       meanMetrics(claims.filter((c) => judged.has(c.qid)).map((c) => scoreRanking(rankings.get(c.qid) ?? [], judged.get(c.qid)!, K)));
     const store = PaperStore.open({ dataDir: ensureIndex(scifactDir, corpusFile, 'scifact'), hnsw: HNSW, role: 'reader' });
     const keyword = new KeywordSearch(store);
-    const ours = new Map(claims.map((c) => [c.qid, paperseekIds(store, keyword.search(c.query, undefined, K).hits.map(([label]) => label))]));
+    const ours = new Map(
+      claims.map((c) => [
+        c.qid,
+        paperseekIds(
+          store,
+          keyword.search(c.query, undefined, K).hits.map(([label]) => label),
+        ),
+      ]),
+    );
     store.close();
     const m = evaluate(ours);
     quality.push({ engine: 'paperseek keyword', setting: 'defaults (BM25F k1 1.2, b 0.75, title 2, NLTK stop words, Porter)', ...m });
     log(`  paperseek: nDCG@10 ${fixed(m.ndcg, 4)}, recall@10 ${fixed(m.recall, 4)}`);
     // The title boost of the speed runs (2, paperseek's title weight), and 1 (no boost) for the stemmed setup.
-    for (const [setup, boosts] of [[ORAMA_BEST, [TITLE_BOOST, 1]], [ORAMA_DEFAULT, [TITLE_BOOST]]] as const) {
+    for (const [setup, boosts] of [
+      [ORAMA_BEST, [TITLE_BOOST, 1]],
+      [ORAMA_DEFAULT, [TITLE_BOOST]],
+    ] as const) {
       const db = await oramaIndex(corpus, setup);
       for (const boost of boosts) {
         const theirs = new Map<string, string[]>();
@@ -228,8 +243,16 @@ export async function runOramaKeyword(args: Args): Promise<void> {
     table(
       ['', 'paperseek', '@orama/orama'],
       [
-        ['index ready', `${fixed(openSeconds, 3)} s open of the SQLite index (built once by \`paperseek ingest\`)`, `${fixed(insertSeconds, 1)} s insertMultiple (+ ${fixed(readSeconds, 1)} s reading the file)`],
-        ['RSS growth', `${fixed(openRssMb, 0)} MB at open, ${fixed(afterPassRssMb, 0)} MB after the first pass (postings cache)`, `${fixed(oramaRssMb, 0)} MB (documents + index, all in the JS heap)`],
+        [
+          'index ready',
+          `${fixed(openSeconds, 3)} s open of the SQLite index (built once by \`paperseek ingest\`)`,
+          `${fixed(insertSeconds, 1)} s insertMultiple (+ ${fixed(readSeconds, 1)} s reading the file)`,
+        ],
+        [
+          'RSS growth',
+          `${fixed(openRssMb, 0)} MB at open, ${fixed(afterPassRssMb, 0)} MB after the first pass (postings cache)`,
+          `${fixed(oramaRssMb, 0)} MB (documents + index, all in the JS heap)`,
+        ],
       ],
     ),
     '',
@@ -240,5 +263,17 @@ export async function runOramaKeyword(args: Args): Promise<void> {
       quality.map((r) => [r.engine, r.setting, fixed(r.ndcg, 4), fixed(r.recall, 4), fixed(r.mrr, 4)]),
     ),
   ].join('\n');
-  publish('orama-keyword', md, { n: docCount, queries: queries.length, first: s1, second: s2, openSeconds, openRssMb, afterPassRssMb, insertSeconds, readSeconds, oramaRssMb, quality });
+  publish('orama-keyword', md, {
+    n: docCount,
+    queries: queries.length,
+    first: s1,
+    second: s2,
+    openSeconds,
+    openRssMb,
+    afterPassRssMb,
+    insertSeconds,
+    readSeconds,
+    oramaRssMb,
+    quality,
+  });
 }

@@ -65,13 +65,26 @@ export async function runOrama(args: Args): Promise<void> {
     const times: number[] = [];
     for (let q = 0; q < queries.length; q++) {
       const t0 = now();
-      const result = await search(db, { mode: 'vector', vector: { value: Array.from(queries[q]!), property: 'embedding' }, similarity, limit: K, includeVectors: false });
+      const result = await search(db, {
+        mode: 'vector',
+        vector: { value: Array.from(queries[q]!), property: 'embedding' },
+        similarity,
+        limit: K,
+        includeVectors: false,
+      });
       times.push(now() - t0);
       const want = expected(q);
       hits += result.hits.filter((hit) => want.has((hit.document as unknown as { label: number }).label)).length;
     }
     const s = summary(times);
-    return { engine: '@orama/orama (exact JS scan)', setting: `similarity≥${similarity}`, recall: hits / (queries.length * K), qps: 1000 / s.mean, p50: s.p50, p99: s.p99 };
+    return {
+      engine: '@orama/orama (exact JS scan)',
+      setting: `similarity≥${similarity}`,
+      recall: hits / (queries.length * K),
+      qps: 1000 / s.mean,
+      p50: s.p50,
+      p99: s.p99,
+    };
   };
 
   // Warm-up both, then alternate engines so noise hits both alike.
@@ -104,7 +117,11 @@ export async function runOrama(args: Args): Promise<void> {
     table(
       ['', 'paperseek', '@orama/orama'],
       [
-        ['index ready', `${fixed(hnswLoadSeconds, 2)} s load of the saved HNSW file (built once: see hnsw section)`, `${fixed(oramaInsertSeconds, 1)} s insertMultiple`],
+        [
+          'index ready',
+          `${fixed(hnswLoadSeconds, 2)} s load of the saved HNSW file (built once: see hnsw section)`,
+          `${fixed(oramaInsertSeconds, 1)} s insertMultiple`,
+        ],
         ['RSS growth', `${fixed(hnswRssMb, 0)} MB`, `${fixed(oramaRssMb, 0)} MB`],
       ],
     ),

@@ -33,7 +33,14 @@ async function split(dataDir: string, queries: readonly string[], k: number) {
   store.bind({ ...embedder.spec, dims: embedder.dims });
   const service = new SearchService(store, { embedder }, { ...DEFAULT_SEARCH_OPTIONS, queryCacheSize: 0 });
   const keyword = new KeywordSearch(store);
-  const steps = { embed: [] as number[], hnsw: [] as number[], sqlite: [] as number[], count: [] as number[], service: [] as number[], keyword: [] as number[] };
+  const steps = {
+    embed: [] as number[],
+    hnsw: [] as number[],
+    sqlite: [] as number[],
+    count: [] as number[],
+    service: [] as number[],
+    keyword: [] as number[],
+  };
   for (const query of queries.slice(0, 30)) await embedder.embed([query], 'query');
   for (const query of queries) {
     let t = now();
@@ -100,7 +107,9 @@ export async function runQuery(args: Args): Promise<void> {
       for (const connections of connectionList) {
         const result = await load(port, mode, connections, duration, take(Math.min(40_000, queries.length - cursor)), k);
         cursor -= Math.max(0, 40_000 - result.requests); // only the queries actually sent are used up
-        log(`mode ${mode} ×${connections}: ${fixed(result.rps, 0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}`);
+        log(
+          `mode ${mode} ×${connections}: ${fixed(result.rps, 0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}`,
+        );
         loads.push(result);
       }
     }
@@ -110,11 +119,14 @@ export async function runQuery(args: Args): Promise<void> {
 
   // A/B of embedder knobs that have no environment variable: same wiring as `serve`
   // (scripts/bench/query-server.ts), semantic mode, variants alternated round by round.
-  const abVariants: [string, NodeJS.ProcessEnv][] = args['ab'] === 'false' ? [] : [
-    ['coalesce on, spinning on (embedder defaults)', { BENCH_COALESCE: '1', BENCH_SPINNING: '1' }],
-    ['coalesce off, spinning on (before this change)', { BENCH_COALESCE: '0', BENCH_SPINNING: '1' }],
-    ['coalesce on, spinning off', { BENCH_COALESCE: '1', BENCH_SPINNING: '0' }],
-  ];
+  const abVariants: [string, NodeJS.ProcessEnv][] =
+    args['ab'] === 'false'
+      ? []
+      : [
+          ['coalesce on, spinning on (embedder defaults)', { BENCH_COALESCE: '1', BENCH_SPINNING: '1' }],
+          ['coalesce off, spinning on (before this change)', { BENCH_COALESCE: '0', BENCH_SPINNING: '1' }],
+          ['coalesce on, spinning off', { BENCH_COALESCE: '1', BENCH_SPINNING: '0' }],
+        ];
   const abDuration = Number(args['ab-duration'] ?? 10);
   const ab: { variant: string; connections: number; rps: number; p50: number; p99: number }[] = [];
   for (let round = 0; round < Number(args['ab-rounds'] ?? 2); round++) {
@@ -144,7 +156,17 @@ export async function runQuery(args: Args): Promise<void> {
       table(
         ['mode', 'connections', 'req/s', 'p50 ms', 'p90 ms', 'p97.5 ms', 'p99 ms', 'max ms', 'non-2xx'],
         [
-          ...loads.map((r) => [r.mode, r.connections, fixed(r.rps, 0), r.latency.p50!, r.latency.p90!, r.latency.p97_5!, r.latency.p99!, r.latency.max!, r.non2xx]),
+          ...loads.map((r) => [
+            r.mode,
+            r.connections,
+            fixed(r.rps, 0),
+            r.latency.p50!,
+            r.latency.p90!,
+            r.latency.p97_5!,
+            r.latency.p99!,
+            r.latency.max!,
+            r.non2xx,
+          ]),
           ...Object.entries(unavailable).map(([mode, why]) => [mode, '–', `not available (${why})`, '', '', '', '', '', '']),
         ],
       ),
@@ -169,9 +191,23 @@ export async function runQuery(args: Args): Promise<void> {
             return [label, fixed(s.mean, 3), fixed(s.p50, 3), fixed(s.p99, 3), semantic ? `${fixed((100 * s.mean) / semantic.mean, 1)} %` : ''];
           }),
           ...(semantic
-            ? [['HTTP + routing + validation + JSON (HTTP mean − service mean)', fixed(semantic.mean - steps.service!.mean, 3), '', '', `${fixed((100 * (semantic.mean - steps.service!.mean)) / semantic.mean, 1)} %`]]
+            ? [
+                [
+                  'HTTP + routing + validation + JSON (HTTP mean − service mean)',
+                  fixed(semantic.mean - steps.service!.mean, 3),
+                  '',
+                  '',
+                  `${fixed((100 * (semantic.mean - steps.service!.mean)) / semantic.mean, 1)} %`,
+                ],
+              ]
             : []),
-          ['(keyword side: BM25F top-k and total, for reference)', fixed(steps.keyword!.mean, 3), fixed(steps.keyword!.p50, 3), fixed(steps.keyword!.p99, 3), ''],
+          [
+            '(keyword side: BM25F top-k and total, for reference)',
+            fixed(steps.keyword!.mean, 3),
+            fixed(steps.keyword!.p50, 3),
+            fixed(steps.keyword!.p99, 3),
+            '',
+          ],
         ],
       ),
   ];

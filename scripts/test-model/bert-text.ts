@@ -32,7 +32,11 @@ export function normalizeText(text: string): string {
     else if (isChineseChar(cp)) out.push(' ', ch, ' ');
     else out.push(ch);
   }
-  return out.join('').toLowerCase().normalize('NFD').replace(/\p{Mn}/gu, '');
+  return out
+    .join('')
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/\p{Mn}/gu, '');
 }
 
 /** Normalise, then split on whitespace and punctuation (each punctuation char is a word). */

@@ -14,8 +14,7 @@ const MAX_PIECE_CHARS = 8;
 /** Share of the free slots that whole words may take; the rest goes to sub-word pieces. */
 const WORD_SHARE = 0.8;
 
-const byCountThenText = (a: [string, number], b: [string, number]): number =>
-  b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+const byCountThenText = (a: [string, number], b: [string, number]): number => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 /** BERT's layout: [PAD]=0, [unused0..98], [UNK]=100, [CLS]=101, [SEP]=102, [MASK]=103. */
 function specialTokens(): string[] {
@@ -26,7 +25,9 @@ function specialTokens(): string[] {
 }
 
 function loadDocuments(scifactPath: string): string[] {
-  const docs = readFileSync(SAMPLE, 'utf8').split(/\n\s*\n/).filter((p) => p.trim() !== '');
+  const docs = readFileSync(SAMPLE, 'utf8')
+    .split(/\n\s*\n/)
+    .filter((p) => p.trim() !== '');
   for (const line of readFileSync(scifactPath, 'utf8').split('\n')) {
     if (line.trim() === '') continue;
     const rec = JSON.parse(line) as { title?: string; abstract?: string };

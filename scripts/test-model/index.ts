@@ -22,7 +22,13 @@ export const TEST_MODEL_SEED = 0x5eed;
 /** 768 rather than 384: random-projection cross-talk between pieces has std ≈ 1/√dim. */
 const LEXICAL_DIM = 768;
 const bert = (hidden: number, layers: number, heads: number, intermediate: number): BertShape => ({
-  vocabSize: VOCAB_SIZE, hidden, layers, heads, intermediate, maxPositions: 512, typeVocabSize: 2,
+  vocabSize: VOCAB_SIZE,
+  hidden,
+  layers,
+  heads,
+  intermediate,
+  maxPositions: 512,
+  typeVocabSize: 2,
 });
 export const TEST_MODEL_SHAPES: Record<TestModelKind, BertShape> = {
   lexical: bert(LEXICAL_DIM, 0, 1, 0),
@@ -43,7 +49,10 @@ export function isTestModelKind(value: string): value is TestModelKind {
 function markerContent(kind: TestModelKind): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const hash = createHash('sha256');
-  for (const file of readdirSync(here).filter((f) => /\.(ts|txt)$/.test(f)).sort()) hash.update(file).update(readFileSync(join(here, file)));
+  for (const file of readdirSync(here)
+    .filter((f) => /\.(ts|txt)$/.test(f))
+    .sort())
+    hash.update(file).update(readFileSync(join(here, file)));
   const source = hash.digest('hex').slice(0, 16);
   return `${JSON.stringify({ generator: GENERATOR_VERSION, kind, source }, null, 2)}\n`;
 }

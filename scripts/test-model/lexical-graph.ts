@@ -11,9 +11,7 @@ const UNK_ID = 100;
 
 /** sklearn's smooth IDF, ln((1 + N) / (1 + df)) + 1; zero for [PAD]/[CLS]/[SEP]/[MASK]/[unused]. */
 export function tokenWeights(vocab: Vocab): Float32Array {
-  return Float32Array.from(vocab.df, (df, id) =>
-    id >= FIRST_CONTENT_ID || id === UNK_ID ? Math.log((1 + vocab.documents) / (1 + df)) + 1 : 0,
-  );
+  return Float32Array.from(vocab.df, (df, id) => (id >= FIRST_CONTENT_ID || id === UNK_ID ? Math.log((1 + vocab.documents) / (1 + df)) + 1 : 0));
 }
 
 /** Row-major [vocab, dim] unit vectors (one independent random direction per token). */

@@ -54,7 +54,12 @@ export class GraphBuilder {
   }
 
   int64(name: string, values: number[], dims: number[] = [values.length]): string {
-    return this.initializer(name, 'int64', dims, BigInt64Array.from(values, (v) => BigInt(v)));
+    return this.initializer(
+      name,
+      'int64',
+      dims,
+      BigInt64Array.from(values, (v) => BigInt(v)),
+    );
   }
 
   float(name: string, values: number[] | number, dims?: number[]): string {

@@ -22,7 +22,9 @@ export interface ClientErrorSource {
 export function rawErrorResponse(code: ErrorCode, message: string, headers: Record<string, string> = {}): string {
   const status = statusOf(code);
   const body = JSON.stringify(errorBody(code, message));
-  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  const extra = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   return (
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
     'content-type: application/json\r\n' +

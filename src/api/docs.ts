@@ -41,9 +41,7 @@ const INIT_JS = `window.ui = SwaggerUIBundle({ url: 'openapi.json', dom_id: '#sw
 export const OPENAPI_INFO = {
   title: 'paperseek',
   version: VERSION,
-  description:
-    'Semantic, keyword and hybrid search over research-paper abstracts. Errors share one shape: ' +
-    '`{"error": {"code", "message", "details"?}}`.',
+  description: 'Semantic, keyword and hybrid search over research-paper abstracts. Errors share one shape: ' + '`{"error": {"code", "message", "details"?}}`.',
 };
 
 export function registerDocs(app: OpenAPIHono): void {

@@ -100,7 +100,12 @@ export class ServerMetrics {
       return scrape.health;
     };
 
-    this.requests = new Counter({ name: 'paperseek_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status.', labelNames: ['method', 'route', 'status'], registers });
+    this.requests = new Counter({
+      name: 'paperseek_http_requests_total',
+      help: 'HTTP requests answered, by method, route pattern and status.',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
     this.requestSeconds = new Histogram({
       name: 'paperseek_http_request_duration_seconds',
       help: 'Time from receiving an HTTP request to its answer (waiting for a time slice included), by method, route pattern and status.',
@@ -108,7 +113,13 @@ export class ServerMetrics {
       buckets: LATENCY_BUCKETS,
       registers,
     });
-    const searchSeconds = new Histogram({ name: 'paperseek_search_duration_seconds', help: 'Searches answered, by the mode asked for.', labelNames: ['mode'], buckets: LATENCY_BUCKETS, registers });
+    const searchSeconds = new Histogram({
+      name: 'paperseek_search_duration_seconds',
+      help: 'Searches answered, by the mode asked for.',
+      labelNames: ['mode'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
     const stageSeconds = new Histogram({
       name: 'paperseek_search_stage_duration_seconds',
       help: 'Time per search stage: embed (the query vector: model call or query cache), vector (HNSW), keyword (BM25), hydrate (papers from SQLite), by the mode that ran.',
@@ -133,7 +144,11 @@ export class ServerMetrics {
           if (stats) this.inc(read(stats));
         },
       });
-    cacheCounter('paperseek_model_calls_total', 'Query texts sent to the embedding model (query-cache misses; queries arriving together share one model run).', (s) => s.misses);
+    cacheCounter(
+      'paperseek_model_calls_total',
+      'Query texts sent to the embedding model (query-cache misses; queries arriving together share one model run).',
+      (s) => s.misses,
+    );
     cacheCounter('paperseek_query_cache_hits_total', 'Query embeddings answered from the query cache.', (s) => s.hits);
 
     const indexGauge = (name: string, help: string, read: (h: Health) => number) =>
@@ -176,9 +191,14 @@ export class ServerMetrics {
         },
       });
     const seconds = (iso: string | null) => (iso === null ? undefined : Date.parse(iso) / 1000);
-    syncGauge('paperseek_sync_status', "Each sync source's state: 1 for its current status (never, running, ok, failed), 0 for the others.", ['source', 'status'], (gauge, sync) => {
-      for (const s of sync) for (const status of SYNC_STATUSES) gauge.set({ source: s.source, status }, s.status === status ? 1 : 0);
-    });
+    syncGauge(
+      'paperseek_sync_status',
+      "Each sync source's state: 1 for its current status (never, running, ok, failed), 0 for the others.",
+      ['source', 'status'],
+      (gauge, sync) => {
+        for (const s of sync) for (const status of SYNC_STATUSES) gauge.set({ source: s.source, status }, s.status === status ? 1 : 0);
+      },
+    );
     const timestamp = (name: string, help: string, read: (s: Health['sync'][number]) => string | null) =>
       syncGauge(name, help, ['source'], (gauge, sync) => {
         for (const s of sync) {
@@ -186,9 +206,17 @@ export class ServerMetrics {
           if (value !== undefined && Number.isFinite(value)) gauge.set({ source: s.source }, value);
         }
       });
-    timestamp('paperseek_sync_last_sync_timestamp_seconds', "When each source's last sync ended (started, while running), Unix seconds.", (s) => s.last_sync_at);
+    timestamp(
+      'paperseek_sync_last_sync_timestamp_seconds',
+      "When each source's last sync ended (started, while running), Unix seconds.",
+      (s) => s.last_sync_at,
+    );
     timestamp('paperseek_sync_last_success_timestamp_seconds', "When each source's last successful sync ended, Unix seconds.", (s) => s.last_success_at);
-    timestamp('paperseek_sync_high_water_timestamp_seconds', "Each source's high-water mark (the date its next sync continues from), Unix seconds.", (s) => s.high_water);
+    timestamp(
+      'paperseek_sync_high_water_timestamp_seconds',
+      "Each source's high-water mark (the date its next sync continues from), Unix seconds.",
+      (s) => s.high_water,
+    );
     syncGauge('paperseek_sync_resumable', '1 when a sync of the source was interrupted and the next one resumes it.', ['source'], (gauge, sync) => {
       for (const s of sync) gauge.set({ source: s.source }, s.resumable ? 1 : 0);
     });

@@ -71,8 +71,7 @@ export const strictUrl = (): MiddlewareHandler =>
     return next();
   };
 
-const carriesBody = (request: Request): boolean =>
-  request.headers.has('transfer-encoding') || Number(request.headers.get('content-length') ?? 0) > 0;
+const carriesBody = (request: Request): boolean => request.headers.has('transfer-encoding') || Number(request.headers.get('content-length') ?? 0) > 0;
 
 /**
  * An error answer to a request that carries a body closes the connection. The body may be unread

@@ -37,9 +37,7 @@ const queryInteger = (what: string, min: number, max: number) =>
     )
     .openapi({ type: 'integer', minimum: min, maximum: max, pattern: DECIMAL_DIGITS.source, description: what });
 
-const k = queryInteger(`Number of results (1–${MAX_K}).`, 1, MAX_K)
-  .default(DEFAULT_K)
-  .openapi({ default: DEFAULT_K, example: 5 });
+const k = queryInteger(`Number of results (1–${MAX_K}).`, 1, MAX_K).default(DEFAULT_K).openapi({ default: DEFAULT_K, example: 5 });
 
 const offset = queryInteger(`Results to skip, for pagination (0–${MAX_OFFSET}).`, 0, MAX_OFFSET).default(0).openapi({ default: 0 });
 
@@ -71,32 +69,27 @@ const freeText = (typeError: string) =>
     .trim()
     .openapi({ maxLength: MAX_QUERY_CHARS });
 
-const flag = z
-  .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
-  .transform((value) => value === 'true' || value === '1');
+const flag = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((value) => value === 'true' || value === '1');
 
 /** Exactly the texts whose trimmed value matches CATEGORY_PATTERN (JavaScript's \s is what trim() removes; see test/api/contract-exactness.test.ts). */
 export const CATEGORY_PATTERN_AS_SENT = /^\s*[A-Za-z0-9.\-_][A-Za-z0-9.\-_ ]{0,63}\*?\s*$/;
 
 /** A category filter value (see src/store/category.ts); the CLI parses --category with it too. */
-export const categoryFilter = z
-  .string({ error: 'must be text' })
-  .trim()
-  .regex(CATEGORY_PATTERN, { error: CATEGORY_RULE })
-  .openapi({
-    // CATEGORY_PATTERN applies after trimming; the spec states the same rule on the text as sent.
-    pattern: CATEGORY_PATTERN_AS_SENT.source,
-    description:
-      'Only papers in this category: `cs.LG` or `hep-ph` exactly, `cs.*` (or `cs.`) any category starting with `cs.`. Case is ignored.',
-    example: 'cs.LG',
-  });
+export const categoryFilter = z.string({ error: 'must be text' }).trim().regex(CATEGORY_PATTERN, { error: CATEGORY_RULE }).openapi({
+  // CATEGORY_PATTERN applies after trimming; the spec states the same rule on the text as sent.
+  pattern: CATEGORY_PATTERN_AS_SENT.source,
+  description: 'Only papers in this category: `cs.LG` or `hep-ph` exactly, `cs.*` (or `cs.`) any category starting with `cs.`. Case is ignored.',
+  example: 'cs.LG',
+});
 
 /** Filters shared by /search, /papers/:id/similar and /recommend. */
 const filterFields = {
   published_from: isoDate.optional().openapi({ description: 'Only papers published on or after this date.', example: '2024-01-01' }),
   published_to: isoDate.optional().openapi({ description: 'Only papers published on or before this date.' }),
   min_upvotes: queryInteger('Only papers with at least this many upvotes.', 0, Number.MAX_SAFE_INTEGER).optional(),
-  has_code: flag.optional().openapi({ type: 'boolean', description: 'Only papers with (true) or without (false) a GitHub link; `1` and `0` are read as true and false.' }),
+  has_code: flag
+    .optional()
+    .openapi({ type: 'boolean', description: 'Only papers with (true) or without (false) a GitHub link; `1` and `0` are read as true and false.' }),
   category: categoryFilter.optional(),
 };
 
@@ -140,28 +133,35 @@ const jsonInteger = (min: number, max = Number.MAX_SAFE_INTEGER) =>
 const requiredAs = (typeError: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : typeError);
 
 export const RecommendBody = z
-  .object({
-    positive: z
-      .array(paperId, { error: requiredAs('must be an array of paper ids') })
-      .min(1, { error: 'must name at least one paper' })
-      .max(MAX_IDS, { error: `must name at most ${MAX_IDS} papers` })
-      .openapi({ description: 'Papers the results should resemble (1–100 ids).', example: ['factorized-visual-tokenization-and-generation'] }),
-    negative: z
-      .array(paperId, { error: 'must be an array of paper ids' })
-      .max(MAX_IDS, { error: `must name at most ${MAX_IDS} papers` })
-      .default([])
-      .openapi({ description: 'Papers the results should move away from (0–100 ids).' }),
-    text: freeText('must be a string')
-      .optional()
-      .openapi({ description: 'Optional free text that counts as one more positive example (leading and trailing spaces are ignored).' }),
-    k: jsonInteger(1, MAX_K).default(DEFAULT_K).openapi({ description: `Number of results (1–${MAX_K}).` }),
-    offset: jsonInteger(0, MAX_OFFSET).default(0).openapi({ description: `Results to skip, for pagination (0–${MAX_OFFSET}).` }),
-    published_from: isoDate.optional().openapi({ description: 'Only papers published on or after this date (YYYY-MM-DD).' }),
-    published_to: isoDate.optional().openapi({ description: 'Only papers published on or before this date (YYYY-MM-DD).' }),
-    min_upvotes: jsonInteger(0).optional().openapi({ description: 'Only papers with at least this many upvotes.' }),
-    has_code: z.boolean({ error: 'must be true or false' }).optional().openapi({ description: 'Only papers with (true) or without (false) a GitHub link.' }),
-    category: categoryFilter.optional(),
-  }, { error: 'must be a JSON object' })
+  .object(
+    {
+      positive: z
+        .array(paperId, { error: requiredAs('must be an array of paper ids') })
+        .min(1, { error: 'must name at least one paper' })
+        .max(MAX_IDS, { error: `must name at most ${MAX_IDS} papers` })
+        .openapi({ description: 'Papers the results should resemble (1–100 ids).', example: ['factorized-visual-tokenization-and-generation'] }),
+      negative: z
+        .array(paperId, { error: 'must be an array of paper ids' })
+        .max(MAX_IDS, { error: `must name at most ${MAX_IDS} papers` })
+        .default([])
+        .openapi({ description: 'Papers the results should move away from (0–100 ids).' }),
+      text: freeText('must be a string')
+        .optional()
+        .openapi({ description: 'Optional free text that counts as one more positive example (leading and trailing spaces are ignored).' }),
+      k: jsonInteger(1, MAX_K)
+        .default(DEFAULT_K)
+        .openapi({ description: `Number of results (1–${MAX_K}).` }),
+      offset: jsonInteger(0, MAX_OFFSET)
+        .default(0)
+        .openapi({ description: `Results to skip, for pagination (0–${MAX_OFFSET}).` }),
+      published_from: isoDate.optional().openapi({ description: 'Only papers published on or after this date (YYYY-MM-DD).' }),
+      published_to: isoDate.optional().openapi({ description: 'Only papers published on or before this date (YYYY-MM-DD).' }),
+      min_upvotes: jsonInteger(0).optional().openapi({ description: 'Only papers with at least this many upvotes.' }),
+      has_code: z.boolean({ error: 'must be true or false' }).optional().openapi({ description: 'Only papers with (true) or without (false) a GitHub link.' }),
+      category: categoryFilter.optional(),
+    },
+    { error: 'must be a JSON object' },
+  )
   .refine(dateRangeIsOrdered, dateRangeError);
 
 export const PaperParams = z.object({
@@ -235,7 +235,10 @@ export const SearchResponse = z
     fusion: z
       .object({ rrf_k: z.number(), weights: z.object({ semantic: z.number(), keyword: z.number() }) })
       .nullable()
-      .openapi({ description: 'Hybrid only: the RRF constant and the side weights used for this query (the semantic weight shrinks when its scores do not separate candidates).' }),
+      .openapi({
+        description:
+          'Hybrid only: the RRF constant and the side weights used for this query (the semantic weight shrinks when its scores do not separate candidates).',
+      }),
     ...page,
   })
   .openapi('SearchResponse');
@@ -287,7 +290,8 @@ export const Health = z
       semantic: z.boolean(),
       hybrid: z.boolean(),
       similar: z.boolean().openapi({
-        description: 'Whether any paper has a vector: /papers/{id}/similar and /recommend compare stored vectors (no model needed), so without any they cannot answer.',
+        description:
+          'Whether any paper has a vector: /papers/{id}/similar and /recommend compare stored vectors (no model needed), so without any they cannot answer.',
       }),
     }),
     model: z.object({

@@ -31,7 +31,16 @@ export function registerUi(app: OpenAPIHono, load: Loader = buildUi): void {
     if (c.req.header('if-none-match') === tag) return c.body(null, 304, headers);
     return c.body(body, 200, headers);
   };
-  app.get('/', serve((ui) => ui.html, 'text/html; charset=utf-8'));
-  app.get('/ui/app.js', serve((ui) => ui.js, 'text/javascript; charset=utf-8'));
-  app.get('/ui/styles.css', serve((ui) => ui.css, 'text/css; charset=utf-8'));
+  app.get(
+    '/',
+    serve((ui) => ui.html, 'text/html; charset=utf-8'),
+  );
+  app.get(
+    '/ui/app.js',
+    serve((ui) => ui.js, 'text/javascript; charset=utf-8'),
+  );
+  app.get(
+    '/ui/styles.css',
+    serve((ui) => ui.css, 'text/css; charset=utf-8'),
+  );
 }

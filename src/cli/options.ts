@@ -7,11 +7,13 @@ import type { PaperFilter } from '../store/filters.ts';
 /** A bad combination of arguments found after parsing: exits 2, like commander's own usage errors. */
 export class UsageError extends Error {}
 
-export const integerIn = (min: number, max: number) => (value: string): number => {
-  const number = Number(value);
-  if (!/^-?\d+$/.test(value.trim()) || number < min || number > max) throw new InvalidArgumentError(`must be an integer ${min}–${max}`);
-  return number;
-};
+export const integerIn =
+  (min: number, max: number) =>
+  (value: string): number => {
+    const number = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || number < min || number > max) throw new InvalidArgumentError(`must be an integer ${min}–${max}`);
+    return number;
+  };
 
 export function parseDate(value: string): string {
   const date = new Date(`${value}T00:00:00Z`);

@@ -11,11 +11,7 @@ export interface Column<T> {
  * `below`, when given, adds a second line per row, aligned under the last column (e.g. an id
  * under a title), so long values do not squeeze each other.
  */
-export function table<T>(
-  rows: readonly T[],
-  columns: readonly Column<T>[],
-  options: { width?: number; below?: (row: T) => string } = {},
-): string {
+export function table<T>(rows: readonly T[], columns: readonly Column<T>[], options: { width?: number; below?: (row: T) => string } = {}): string {
   const width = options.width ?? (process.stdout.isTTY ? process.stdout.columns : Infinity);
   const cells = rows.map((row) => columns.map((column) => column.value(row)));
   const widths = columns.map((column, i) => Math.max(column.header.length, ...cells.map((row) => row[i]!.length)));
@@ -37,8 +33,7 @@ export function table<T>(
 }
 
 /** A number with `digits` decimals, or '-' when absent. */
-export const figure = (value: number | null | undefined, digits = 3): string =>
-  value === null || value === undefined ? '-' : value.toFixed(digits);
+export const figure = (value: number | null | undefined, digits = 3): string => (value === null || value === undefined ? '-' : value.toFixed(digits));
 
 /** Two-column "name  value" lines, names padded to one width. */
 export function keyValues(pairs: readonly [string, string][]): string {

@@ -33,7 +33,10 @@ export function createProgram(output: OutputConfiguration = {}): Command {
     .configureOutput(output)
     .exitOverride() // throw instead of exiting, so usage errors get their own exit code
     .showHelpAfterError()
-    .addHelpText('after', '\nConfiguration comes from the environment (PAPERSEEK_DATA_DIR, PAPERSEEK_MODEL, …; see README).\nExit codes: 0 success, 1 failure, 2 usage error.');
+    .addHelpText(
+      'after',
+      '\nConfiguration comes from the environment (PAPERSEEK_DATA_DIR, PAPERSEEK_MODEL, …; see README).\nExit codes: 0 success, 1 failure, 2 usage error.',
+    );
   registerServe(program);
   registerIngest(program);
   registerSync(program);

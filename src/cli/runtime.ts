@@ -25,13 +25,22 @@ export async function loadModel(config: AppConfig, { forServing = false } = {}):
 
 /** Writers (ingest, compact) hold the data dir's write lock; readers (serve, search…) never write. */
 export function openStore(config: AppConfig, role: 'writer' | 'reader' = 'writer'): PaperStore {
-  return PaperStore.open({ dataDir: config.dataDir, hnsw: config.hnsw, role, log: (line) => console.error(line), postingsCacheBytes: config.postingsCacheBytes });
+  return PaperStore.open({
+    dataDir: config.dataDir,
+    hnsw: config.hnsw,
+    role,
+    log: (line) => console.error(line),
+    postingsCacheBytes: config.postingsCacheBytes,
+  });
 }
 
 /** The store for commands that only read: a missing index is an error, not a new empty one. */
 export function openExistingStore(config: AppConfig): PaperStore {
   if (!existsSync(path.join(config.dataDir, DB_FILE))) {
-    throw new AppError('NOT_FOUND', `No index in ${config.dataDir}: run \`paperseek ingest <files>\` (or \`paperseek serve\`) first, or set PAPERSEEK_DATA_DIR.`);
+    throw new AppError(
+      'NOT_FOUND',
+      `No index in ${config.dataDir}: run \`paperseek ingest <files>\` (or \`paperseek serve\`) first, or set PAPERSEEK_DATA_DIR.`,
+    );
   }
   return openStore(config, 'reader');
 }

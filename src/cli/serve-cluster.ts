@@ -224,7 +224,9 @@ async function runPrimary(plan: ClusterPlan): Promise<void> {
         if (phase === 'starting' && listening.size === plan.workers) {
           phase = 'serving';
           const pids = [...listening].map((w) => w.process.pid).join(', ');
-          console.error(`paperseek: ${message.papers} papers, listening on http://${plan.host ?? 'localhost'}:${message.port} (${plan.workers} workers, pids ${pids})`);
+          console.error(
+            `paperseek: ${message.papers} papers, listening on http://${plan.host ?? 'localhost'}:${message.port} (${plan.workers} workers, pids ${pids})`,
+          );
           background = plan.startBackground?.();
         }
       }

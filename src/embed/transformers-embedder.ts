@@ -70,10 +70,7 @@ export class TransformersEmbedder implements Embedder {
       });
       const config = model.config as unknown as { hidden_size?: number; max_position_embeddings?: number };
       if (!config.hidden_size) throw new Error('config.json has no hidden_size');
-      const maxTokens = Math.min(
-        Number(tokenizer.model_max_length) || FALLBACK_MAX_TOKENS,
-        config.max_position_embeddings ?? FALLBACK_MAX_TOKENS,
-      );
+      const maxTokens = Math.min(Number(tokenizer.model_max_length) || FALLBACK_MAX_TOKENS, config.max_position_embeddings ?? FALLBACK_MAX_TOKENS);
       const { modelDir: _dir, cacheDir: _cache, batchSize, threads: _threads, spinning: _spinning, coalesceQueries, ...spec } = options;
       return new TransformersEmbedder(spec, config.hidden_size, maxTokens, batchSize, tokenizer, model, coalesceQueries ?? true);
     } catch (error) {
@@ -195,9 +192,7 @@ function checkModelFolder(options: TransformersEmbedderOptions, source: ModelSou
 
 function modelUnavailable(options: TransformersEmbedderOptions, source: ModelSource, cause: unknown): AppError {
   const weights = options.dtype === 'fp32' ? 'model.onnx' : `model_${options.dtype === 'q8' ? 'quantized' : options.dtype}.onnx`;
-  const where = source.local
-    ? `the local folder ${path.join(source.dir, source.name)}`
-    : `the Hugging Face Hub (download cache: ${env.cacheDir ?? 'none'})`;
+  const where = source.local ? `the local folder ${path.join(source.dir, source.name)}` : `the Hugging Face Hub (download cache: ${env.cacheDir ?? 'none'})`;
   const fix = source.local
     ? `Check that this folder holds config.json, tokenizer.json, tokenizer_config.json and onnx/${weights}` +
       ` (a test model can be generated with \`npm run test-model -- lexical <dir>\`).`

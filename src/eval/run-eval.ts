@@ -32,7 +32,11 @@ async function evaluateMode(search: SearchService, queries: readonly JudgedQuery
   const all: Metrics[] = [];
   for (const query of queries) {
     const page = await search.search({ query: query.query, mode, k: CUTOFF, offset: 0 });
-    const metrics = scoreRanking(page.hits.map((hit) => hit.paper.id), query.relevant, CUTOFF);
+    const metrics = scoreRanking(
+      page.hits.map((hit) => hit.paper.id),
+      query.relevant,
+      CUTOFF,
+    );
     all.push(metrics);
     perKind.set(query.kind, [...(perKind.get(query.kind) ?? []), metrics]);
   }

@@ -10,7 +10,6 @@ import type { PaperRecord } from '../sources/record.ts';
 import { chunked } from './chunked.ts';
 import { embeddingText, paperHashes } from './paper-text.ts';
 
-
 /** A record with its hashes (computed where the record was read: see ./read-thread.ts). */
 export interface HashedRecord {
   record: PaperRecord;
@@ -103,7 +102,11 @@ export async function ingestHashed(
     store.write(metadataOnly);
     if (!embedder) store.write(textChanged);
     else if (textChanged.length > 0) {
-      const vectors = embedder.embed(textChanged.map((write) => embeddingText(write.record)), 'passage', reportEmbedding);
+      const vectors = embedder.embed(
+        textChanged.map((write) => embeddingText(write.record)),
+        'passage',
+        reportEmbedding,
+      );
       vectors.catch(() => {}); // awaited in order by commitOldest; an early rejection is not unhandled
       outstanding.push({ writes: textChanged, vectors });
       while (outstanding.length >= depth) await commitOldest();
@@ -160,7 +163,11 @@ async function embedPending(
   for (;;) {
     const page = store.pendingAfter(after, chunkSize);
     if (page.length === 0) break;
-    const vectors = embedder.embed(page.map(({ record }) => embeddingText(record)), 'passage', (n) => onProgress(done + n));
+    const vectors = embedder.embed(
+      page.map(({ record }) => embeddingText(record)),
+      'passage',
+      (n) => onProgress(done + n),
+    );
     vectors.catch(() => {}); // awaited in order by attachOldest
     outstanding.push({ ids: page.map(({ record }) => record.id), vectors });
     after = page.at(-1)!.label;

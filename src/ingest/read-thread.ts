@@ -12,9 +12,7 @@ import type { PaperHashes } from '../store/papers.ts';
  * skipped record's raw value as JSON text for the report (only when small and shallow enough to
  * copy across threads and write out: see boundedJson).
  */
-export type ReadItem =
-  | (Omit<SourceEntry & { ok: false }, 'raw'> & { rawJson: string | undefined })
-  | (SourceEntry & { ok: true; hashes: PaperHashes });
+export type ReadItem = (Omit<SourceEntry & { ok: false }, 'raw'> & { rawJson: string | undefined }) | (SourceEntry & { ok: true; hashes: PaperHashes });
 
 export type ReadMessage =
   | { type: 'batch'; file: string; items: ReadItem[]; bytesRead: number }

@@ -68,7 +68,8 @@ export function createMcpServer(search: SearchService): McpServer {
     'similar_papers',
     {
       title: 'Similar papers',
-      description: 'Papers nearest in meaning to a paper of the index, never the paper itself (GET /papers/{id}/similar), with the same filters as search_papers.',
+      description:
+        'Papers nearest in meaning to a paper of the index, never the paper itself (GET /papers/{id}/similar), with the same filters as search_papers.',
       inputSchema: SimilarPapersInput,
       outputSchema: SimilarResponse,
       annotations: { title: 'Similar papers', ...READ_ONLY },

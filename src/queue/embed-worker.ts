@@ -103,7 +103,10 @@ export async function runEmbedWorker(options: EmbedWorkerOptions): Promise<Worke
     worker.on('failed', (job, error) => {
       if (refusal && error.message.startsWith('refused by worker')) {
         log(`refused job ${job?.id?.slice(0, 12)}: ${refusal}`);
-        finish({ code: 1, reason: `refused a job for another model: ${refusal}. This worker has ${describeSpec(spec)}; start it with the coordinator's model settings` });
+        finish({
+          code: 1,
+          reason: `refused a job for another model: ${refusal}. This worker has ${describeSpec(spec)}; start it with the coordinator's model settings`,
+        });
       } else log(`job ${job?.id?.slice(0, 12)} failed: ${error.message}`);
     });
     options.signal?.addEventListener('abort', () => finish({ code: 0, reason: 'stopped on request' }), { once: true });

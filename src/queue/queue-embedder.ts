@@ -152,7 +152,9 @@ export class QueueEmbedder implements Embedder {
     this.committedPapers += vectors.length;
     if (--tracked.refs > 0) return;
     this.jobs.delete(tracked.id);
-    const removal = this.queue.remove(tracked.id).catch((error: unknown) => this.log(`note: could not delete committed job ${short(tracked.id)}: ${messageOf(error)}`));
+    const removal = this.queue
+      .remove(tracked.id)
+      .catch((error: unknown) => this.log(`note: could not delete committed job ${short(tracked.id)}: ${messageOf(error)}`));
     this.removals.add(removal);
     void removal.finally(() => this.removals.delete(removal));
   }
@@ -217,7 +219,8 @@ export class QueueEmbedder implements Embedder {
     if (state === 'unknown') {
       // Not committed, yet gone from Redis: it was restarted without persistence (or flushed).
       this.requeued++;
-      if (!tracked.lostReported) this.log(`job ${short(tracked.id)} (${tracked.data.texts.length} papers) is no longer in Redis (restarted without persistence?); queued again`);
+      if (!tracked.lostReported)
+        this.log(`job ${short(tracked.id)} (${tracked.data.texts.length} papers) is no longer in Redis (restarted without persistence?); queued again`);
       tracked.lostReported = true;
       await this.enqueue(tracked);
       return;

@@ -114,7 +114,13 @@ export function formatStatus(status: QueueStatus): string[] {
   const live = status.workers.filter((worker) => worker.live);
   lines.push(`workers: ${live.length} live, ${status.workers.length - live.length} gone`);
   for (const worker of status.workers) {
-    const state = worker.stopped ? `stopped: ${worker.stopped}` : !worker.live ? `gone (last seen ${ago(now - worker.seenAt)})` : worker.current ? `embedding job ${worker.current.slice(0, 12)}` : 'idle';
+    const state = worker.stopped
+      ? `stopped: ${worker.stopped}`
+      : !worker.live
+        ? `gone (last seen ${ago(now - worker.seenAt)})`
+        : worker.current
+          ? `embedding job ${worker.current.slice(0, 12)}`
+          : 'idle';
     lines.push(
       `  ${worker.id}  ${describeSpec(worker.spec)}  ${fmt(worker.jobs)} jobs, ${fmt(worker.papers)} papers, ${fmt(worker.refused)} refused, ${fmt(worker.failed)} failed  ${state}`,
     );

@@ -33,7 +33,11 @@ export const MAX_QUERY_WORDS = 64;
 
 /** The query's words in order, repeats kept (a repeated word weighs more), stop words out. */
 export function queryWords(text: string, stop: ReadonlySet<string>): string[] {
-  const words = text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words =
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? [];
   const content = words.filter((word) => !stop.has(word));
   const chosen = content.length > 0 ? content : words;
   const distinct = new Set<string>();

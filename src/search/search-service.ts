@@ -101,7 +101,9 @@ export class SearchService {
 
     if (mode === 'keyword') {
       const keyword = this.timed(mode, 'keyword', () => this.keyword.search(query, filter, end));
-      const hits = this.timed(mode, 'hydrate', () => hydrate(this.store, singleSide(keyword.hits.slice(offset), 'keyword', offset + 1), 'keyword', keyword.words));
+      const hits = this.timed(mode, 'hydrate', () =>
+        hydrate(this.store, singleSide(keyword.hits.slice(offset), 'keyword', offset + 1), 'keyword', keyword.words),
+      );
       return { mode: request.mode, hits, total: keyword.total, totalExact: keyword.exact, degraded, degradedReason };
     }
     const vector = await this.timed(mode, 'embed', () => this.requireEncoder().encode(query));
@@ -143,7 +145,11 @@ export class SearchService {
     const stored = new Map(ids.map((id) => [id, this.store.vectorOf(id)]));
     const unknown = ids.filter((id) => !stored.get(id));
     if (unknown.length > 0) {
-      throw new AppError('BAD_REQUEST', `Unknown paper id(s): ${unknown.join(', ')}.`, unknown.map((id) => ({ field: 'ids', reason: `unknown paper id "${id}"` })));
+      throw new AppError(
+        'BAD_REQUEST',
+        `Unknown paper id(s): ${unknown.join(', ')}.`,
+        unknown.map((id) => ({ field: 'ids', reason: `unknown paper id "${id}"` })),
+      );
     }
     const vectorOf = (id: string) => stored.get(id)!.vector ?? throwError(pendingVector(id));
     const text = request.text ? [await this.requireEncoder().encode(request.text)] : [];

@@ -13,13 +13,7 @@ import { dot, norm } from './vectors.ts';
 
 export const EXACT_SCAN_MAX = 2048;
 
-export function semanticCandidates(
-  store: PaperStore,
-  query: Float32Array,
-  need: number,
-  filter?: PaperFilter,
-  exactScanMax = EXACT_SCAN_MAX,
-): Neighbour[] {
+export function semanticCandidates(store: PaperStore, query: Float32Array, need: number, filter?: PaperFilter, exactScanMax = EXACT_SCAN_MAX): Neighbour[] {
   if (!filter || isEmptyFilter(filter)) return store.nearest(query, need);
   const passing = store.countWithVectors(filter);
   const wanted = Math.min(need, passing);
@@ -27,10 +21,13 @@ export function semanticCandidates(
   if (passing <= exactScanMax) return exactScan(store.vectorsPassing(filter), query, wanted);
 
   const total = store.countWithVectors();
-  let fetch = Math.ceil((wanted * total) / passing * 1.5) + 10;
+  let fetch = Math.ceil(((wanted * total) / passing) * 1.5) + 10;
   for (;;) {
     const candidates = store.nearest(query, fetch, undefined, fetch);
-    const accepted = store.labelsPassing(candidates.map(([label]) => label), filter);
+    const accepted = store.labelsPassing(
+      candidates.map(([label]) => label),
+      filter,
+    );
     const found = candidates.filter(([label]) => accepted.has(label));
     if (found.length >= wanted) return found.slice(0, wanted);
     if (fetch >= total) return exactScan(store.vectorsPassing(filter), query, wanted);

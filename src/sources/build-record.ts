@@ -27,9 +27,7 @@ export interface RecordFields {
   extra?: Record<string, unknown>;
 }
 
-export type BuildResult =
-  | { ok: true; record: PaperRecord; warnings: FieldProblem[] }
-  | { ok: false; field: string; reason: string };
+export type BuildResult = { ok: true; record: PaperRecord; warnings: FieldProblem[] } | { ok: false; field: string; reason: string };
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -81,7 +79,10 @@ export function buildRecord(fields: RecordFields): BuildResult {
   const authorsCount = fields.authors_count ?? authors?.length ?? null;
   if (authors !== null && (authors.length > RECORD_LIMITS.authors || authors.some((name) => name.length > RECORD_LIMITS.authorChars))) {
     const kept = authors.slice(0, RECORD_LIMITS.authors).filter((name) => name.length <= RECORD_LIMITS.authorChars);
-    warnings.push({ field: 'authors', reason: `kept ${fmt(kept.length)} of ${fmt(authors.length)} names (at most ${fmt(RECORD_LIMITS.authors)}, each at most ${RECORD_LIMITS.authorChars} characters); the count stays ${fmt(authorsCount ?? authors.length)}` });
+    warnings.push({
+      field: 'authors',
+      reason: `kept ${fmt(kept.length)} of ${fmt(authors.length)} names (at most ${fmt(RECORD_LIMITS.authors)}, each at most ${RECORD_LIMITS.authorChars} characters); the count stays ${fmt(authorsCount ?? authors.length)}`,
+    });
     authors = kept.length > 0 ? kept : null;
   }
   // Explicit links win; the abstract only fills the gaps (first link of each kind).

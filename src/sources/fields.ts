@@ -14,8 +14,7 @@ export function got(value: unknown): string {
   return `got ${typeof value}`;
 }
 
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Trim and collapse every run of whitespace (newlines, tabs, NBSP…) to one space. */
 export function normalizeSpace(text: string): string {
@@ -25,7 +24,19 @@ export function normalizeSpace(text: string): string {
 }
 
 const MONTHS: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  sept: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
 };
 
 // YYYY-MM-DD, or an ISO datetime (`T` or space separator, optional seconds, fraction and zone).

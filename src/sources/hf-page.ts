@@ -35,17 +35,20 @@ interface DateLine {
 function splitBlocks(text: string): Block[] {
   const blocks: Block[] = [];
   let current: Block | null = null;
-  text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).forEach((raw, index) => {
-    if (raw.trim() === '') {
-      current = null;
-      return;
-    }
-    if (current === null) {
-      current = { line: index + 1, lines: [], text: '' };
-      blocks.push(current);
-    }
-    current.lines.push(raw.trim());
-  });
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r\n|\r|\n/)
+    .forEach((raw, index) => {
+      if (raw.trim() === '') {
+        current = null;
+        return;
+      }
+      if (current === null) {
+        current = { line: index + 1, lines: [], text: '' };
+        blocks.push(current);
+      }
+      current.lines.push(raw.trim());
+    });
   for (const block of blocks) block.text = normalizeSpace(block.lines.join(' '));
   return blocks;
 }
@@ -86,10 +89,7 @@ function isMetadataBlock(block: Block): boolean {
 
 function isTitle(block: Block): boolean {
   return (
-    block.lines.length === 1 &&
-    block.text.length <= MAX_TITLE_CHARS &&
-    /[\p{L}\p{N}]/u.test(block.text) &&
-    !isMetadataBlock(block) // a lone date such as the page's "Nov 14" is never a title
+    block.lines.length === 1 && block.text.length <= MAX_TITLE_CHARS && /[\p{L}\p{N}]/u.test(block.text) && !isMetadataBlock(block) // a lone date such as the page's "Nov 14" is never a title
   );
 }
 

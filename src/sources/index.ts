@@ -75,9 +75,7 @@ export async function openSource(path: string, options: ReadOptions = {}, stdin?
       return opened(readArxivOai(textOf(bytes)), () => 'arXiv OAI-PMH');
     case 'csv':
     case 'tsv':
-      return opened(readDelimited(textOf(bytes), { delimiter: container === 'csv' ? ',' : '\t', fieldMap: options.fieldMap }), () =>
-        container.toUpperCase(),
-      );
+      return opened(readDelimited(textOf(bytes), { delimiter: container === 'csv' ? ',' : '\t', fieldMap: options.fieldMap }), () => container.toUpperCase());
     case 'hf-page':
       return opened(pageEntries(bytes, input, options, notes), () => 'Hugging Face page dump');
   }

@@ -55,9 +55,11 @@ export const jsonRecordSchema = z.object(
     authors: z
       .union(
         [
-          z.array(z.union([requiredText('an author name'), z.object({ name: requiredText('an author name') }).transform((a) => a.name)], {
-            error: (issue) => `must be an author name, ${got(issue.input)}`,
-          })),
+          z.array(
+            z.union([requiredText('an author name'), z.object({ name: requiredText('an author name') }).transform((a) => a.name)], {
+              error: (issue) => `must be an author name, ${got(issue.input)}`,
+            }),
+          ),
           count('a list of author names or an author count'),
           z.string().trim().min(1).transform(splitAuthorList),
         ],

@@ -70,8 +70,18 @@ export interface SourceResult {
 
 /** The fields a source may hold under another column or key name (`--map field=column`). */
 export const MAPPABLE_FIELDS = [
-  'id', 'title', 'abstract', 'authors', 'published', 'updated', 'categories',
-  'doi', 'url', 'github_url', 'project_url', 'upvotes',
+  'id',
+  'title',
+  'abstract',
+  'authors',
+  'published',
+  'updated',
+  'categories',
+  'doi',
+  'url',
+  'github_url',
+  'project_url',
+  'upvotes',
 ] as const;
 
 export interface ReadOptions {
@@ -84,6 +94,4 @@ export interface ReadOptions {
 }
 
 /** What a record mapper returns for one source record, before the reader adds its line. */
-export type MappedRecord =
-  | { ok: true; record: PaperRecord; warnings: FieldProblem[] }
-  | { ok: false; problems: FieldProblem[]; raw?: unknown };
+export type MappedRecord = { ok: true; record: PaperRecord; warnings: FieldProblem[] } | { ok: false; problems: FieldProblem[]; raw?: unknown };

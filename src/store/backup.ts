@@ -47,7 +47,9 @@ export async function backupStore(dataDir: string, target: string): Promise<Back
     try {
       const problems = quickCheck(check, 5);
       if (problems.length > 0) {
-        throw new AppError('STORAGE_FAILED', `The copy of ${source} fails SQLite's check (${problems.join('; ')}); run \`paperseek check\` on ${dataDir}.`, { problems });
+        throw new AppError('STORAGE_FAILED', `The copy of ${source} fails SQLite's check (${problems.join('; ')}); run \`paperseek check\` on ${dataDir}.`, {
+          problems,
+        });
       }
       papers = (check.prepare('SELECT count(*) AS n FROM papers').get() as { n: number }).n;
       index = indexFile(check, dataDir); // the generation the copy records, its file in the source dir

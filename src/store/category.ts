@@ -7,8 +7,7 @@
 /** 1–64 letters, digits, `.`, `-`, `_` or spaces, then an optional `*`. */
 export const CATEGORY_PATTERN = /^[A-Za-z0-9.\-_ ]{1,64}\*?$/;
 
-export const CATEGORY_RULE =
-  "must be 1–64 letters, digits, '.', '-', '_' or spaces, optionally ending in '*' (e.g. cs.LG, hep-ph or cs.*)";
+export const CATEGORY_RULE = "must be 1–64 letters, digits, '.', '-', '_' or spaces, optionally ending in '*' (e.g. cs.LG, hep-ph or cs.*)";
 
 export type CategoryMatch = { exact: string } | { from: string; below: string };
 

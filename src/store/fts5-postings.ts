@@ -132,7 +132,6 @@ export class Fts5Postings {
     const pages = this.pagesStatement.all(segment.id * PAGE_SHIFT + startPage, segment.id * PAGE_SHIFT + endPage);
     return decodeDoclist(pages, key, this.columns);
   }
-
 }
 
 /** Segments of every level, newest first (the order in which a row's first entry is its live one). */

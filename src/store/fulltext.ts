@@ -23,7 +23,6 @@ const SNIPPET_TOKENS = 40;
  */
 export const HIGHLIGHT_CHARS = 10_000;
 
-
 /** Each term becomes a quoted FTS5 string, so `"`, `*`, `NEAR(`, `-`, `OR` in user text are just words. */
 export function matchExpression(terms: readonly string[]): string {
   return terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(' OR ');

@@ -9,7 +9,6 @@ import { AppError, messageOf } from '../errors.ts';
 import { DB_FILE, quickCheck } from './database.ts';
 import { IndexFiles } from './index-files.ts';
 
-
 export interface StorageReport {
   dataDir: string;
   file: string;
@@ -44,7 +43,12 @@ export function checkStorage(dataDir: string): StorageReport {
     db = new Database(file, { fileMustExist: true, timeout: 5000 });
     // One problem per line of output: quick_check's lines may hold a header ("*** in database main ***") and newlines.
     const problems = quickCheck(db).flatMap((problem) => problem.replace(/\*\*\* in database \w+ \*\*\*/g, '').split('\n'));
-    report.problems.push(...problems.map((problem) => problem.trim()).filter(Boolean).map((problem) => `SQLite: ${problem}`));
+    report.problems.push(
+      ...problems
+        .map((problem) => problem.trim())
+        .filter(Boolean)
+        .map((problem) => `SQLite: ${problem}`),
+    );
     if (report.problems.length === 0) {
       report.fulltext = checkFulltext(db, report.problems);
       report.counts = counts(db);
@@ -134,7 +138,9 @@ export function quickCheckOffThread(file: string): Promise<{ status: StorageStat
     };
     worker.once('message', (message: { problems?: string[]; error?: { code: string; message: string } }) => {
       if (message.error) {
-        finish(isCorruption(message.error) ? { status: 'corrupt', problems: [message.error.message] } : { status: 'unchecked', problems: [message.error.message] });
+        finish(
+          isCorruption(message.error) ? { status: 'corrupt', problems: [message.error.message] } : { status: 'unchecked', problems: [message.error.message] },
+        );
       } else {
         const problems = message.problems ?? [];
         finish({ status: problems.length > 0 ? 'corrupt' : 'ok', problems });

@@ -7,9 +7,7 @@ export class MetaTable {
 
   constructor(db: Db) {
     this.getStatement = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
-    this.setStatement = db.prepare<[string, string]>(
-      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-    );
+    this.setStatement = db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
   }
 
   get<T>(key: string): T | undefined {

@@ -55,7 +55,6 @@ interface IndexState {
   file?: IndexFileRecord;
 }
 
-
 /** When deleted entries exceed this fraction of the HNSW slots, the index is rebuilt compactly. */
 export const COMPACT_DELETED_FRACTION = 0.2;
 
@@ -137,7 +136,9 @@ export class PaperStore {
       // memory from the stored vectors would block the server for minutes at a million papers.
       this.rejectedGeneration = state.generation;
       if (this.index && this.loadedGeneration > 0) {
-        this.options.log?.(`index file ${error.file} is damaged (${error.reason}); still serving generation ${this.loadedGeneration} until a writer publishes a new one`);
+        this.options.log?.(
+          `index file ${error.file} is damaged (${error.reason}); still serving generation ${this.loadedGeneration} until a writer publishes a new one`,
+        );
         return false;
       }
       this.logDamaged(error, 'building the index in memory from');
@@ -462,6 +463,11 @@ function ensureDirectory(dir: string): void {
     mkdirSync(dir, { recursive: true });
     if (!statSync(dir).isDirectory()) throw Object.assign(new Error('exists and is not a directory'), { code: 'ENOTDIR' });
   } catch (error) {
-    throw new AppError('STORAGE_FAILED', `Cannot use data dir ${dir}: ${(error as Error).message}. Set PAPERSEEK_DATA_DIR to a writable folder.`, { dir }, { cause: error });
+    throw new AppError(
+      'STORAGE_FAILED',
+      `Cannot use data dir ${dir}: ${(error as Error).message}. Set PAPERSEEK_DATA_DIR to a writable folder.`,
+      { dir },
+      { cause: error },
+    );
   }
 }

@@ -27,8 +27,7 @@ type PaperRow = Omit<PaperRecord, 'authors' | 'categories' | 'extra'> & {
   extra: string;
 };
 
-const PAPER_COLUMNS =
-  'label, id, title, abstract, authors, authors_count, published, updated, categories, doi, upvotes, url, github_url, project_url, extra';
+const PAPER_COLUMNS = 'label, id, title, abstract, authors, authors_count, published, updated, categories, doi, upvotes, url, github_url, project_url, extra';
 
 export class PaperTable {
   private readonly statements;
@@ -63,9 +62,7 @@ export class PaperTable {
       vectors: db.prepare<[], { label: number; vector: Buffer }>('SELECT label, vector FROM papers WHERE vector IS NOT NULL ORDER BY label'),
       count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM papers'),
       ids: db.prepare<[], string>('SELECT id FROM papers ORDER BY label').pluck(),
-      pendingAfter: db.prepare<[number, number], PaperRow>(
-        `SELECT ${PAPER_COLUMNS} FROM papers WHERE vector IS NULL AND label > ? ORDER BY label LIMIT ?`,
-      ),
+      pendingAfter: db.prepare<[number, number], PaperRow>(`SELECT ${PAPER_COLUMNS} FROM papers WHERE vector IS NULL AND label > ? ORDER BY label LIMIT ?`),
     };
   }
 
@@ -120,18 +117,14 @@ export class PaperTable {
   /** Stored vectors of the papers that pass `filter` (for exact scans of small filtered sets). */
   *vectorsPassing(filter: PaperFilter | undefined): Generator<{ label: number; vector: Float32Array }> {
     const where = filterCondition(filter);
-    const statement = this.filtered.get<{ label: number; vector: Buffer }>(
-      `SELECT label, vector FROM papers WHERE vector IS NOT NULL AND ${where.sql}`,
-    );
+    const statement = this.filtered.get<{ label: number; vector: Buffer }>(`SELECT label, vector FROM papers WHERE vector IS NOT NULL AND ${where.sql}`);
     for (const row of statement.iterate(...where.params)) yield { label: row.label, vector: blobToVector(row.vector) };
   }
 
   /** The subset of `labels` whose papers pass `filter`. */
   labelsPassing(labels: readonly number[], filter: PaperFilter | undefined): Set<number> {
     const where = filterCondition(filter);
-    const statement = this.filtered.get<{ label: number }>(
-      `SELECT label FROM papers WHERE label IN (SELECT value FROM json_each(?)) AND ${where.sql}`,
-    );
+    const statement = this.filtered.get<{ label: number }>(`SELECT label FROM papers WHERE label IN (SELECT value FROM json_each(?)) AND ${where.sql}`);
     return new Set(statement.all(JSON.stringify(labels), ...where.params).map((row) => row.label));
   }
 

@@ -77,7 +77,8 @@ export class VectorIndex {
         if (error instanceof DamagedIndexError) throw error;
         throw new DamagedIndexError(file, `could not be read (${(error as Error).message})`, { cause: error });
       }
-      if (sha256 !== expected.sha256) throw new DamagedIndexError(file, `SHA-256 ${sha256.slice(0, 12)}… differs from the recorded ${expected.sha256.slice(0, 12)}…`);
+      if (sha256 !== expected.sha256)
+        throw new DamagedIndexError(file, `SHA-256 ${sha256.slice(0, 12)}… differs from the recorded ${expected.sha256.slice(0, 12)}…`);
     }
     const index = new hnswlib.HierarchicalNSW('cosine', dims);
     try {

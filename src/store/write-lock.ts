@@ -35,7 +35,12 @@ export class WriteLock {
           { cause: error },
         );
       }
-      throw new AppError('STORAGE_FAILED', `Cannot take the write lock ${file}: ${messageOf(error)}. Set PAPERSEEK_DATA_DIR to a writable folder.`, { dir, file }, { cause: error });
+      throw new AppError(
+        'STORAGE_FAILED',
+        `Cannot take the write lock ${file}: ${messageOf(error)}. Set PAPERSEEK_DATA_DIR to a writable folder.`,
+        { dir, file },
+        { cause: error },
+      );
     }
     rmSync(path.join(dir, LEGACY_LOCK_FILE), { force: true });
     return new WriteLock(db);

@@ -69,7 +69,9 @@ async function* oaiPages(options: ArxivOaiOptions, state: SourceState, log: (lin
   let resume: OaiResume | null = null;
   if (saved && saved.set === options.set && (options.from === undefined || options.from === saved.from)) {
     resume = saved;
-    log(`${label}: resuming the harvest from ${saved.from} with its saved resumption token${saved.cursor !== null ? ` (at record ${saved.cursor}${saved.completeListSize !== null ? ` of ${saved.completeListSize}` : ''})` : ''}`);
+    log(
+      `${label}: resuming the harvest from ${saved.from} with its saved resumption token${saved.cursor !== null ? ` (at record ${saved.cursor}${saved.completeListSize !== null ? ` of ${saved.completeListSize}` : ''})` : ''}`,
+    );
   }
   const harvestFrom = resume?.from ?? from;
   let newest = resume?.newest ?? null;
@@ -106,7 +108,14 @@ async function* oaiPages(options: ArxivOaiOptions, state: SourceState, log: (lin
           ? { highWater: laterDate(state.highWater, newest), resume: null }
           : {
               highWater: state.highWater,
-              resume: { set: options.set, from: harvestFrom, token: next, newest, cursor: page.token!.cursor, completeListSize: page.token!.completeListSize } satisfies OaiResume,
+              resume: {
+                set: options.set,
+                from: harvestFrom,
+                token: next,
+                newest,
+                cursor: page.token!.cursor,
+                completeListSize: page.token!.completeListSize,
+              } satisfies OaiResume,
             },
     };
     if (next === null) return;

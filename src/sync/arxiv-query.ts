@@ -92,8 +92,7 @@ async function* queryPages(options: ArxivQueryOptions, state: SourceState, log: 
     const dates = entries.flatMap((entry) => (entry.ok ? [entry.record.updated ?? entry.record.published] : [])).filter((d): d is string => d !== null);
     for (const date of dates) newest = laterDate(newest, date);
     const allOlder = dates.length > 0 && dates.every((date) => date < cutoff);
-    const done =
-      entries.length === 0 || read >= max || allOlder || (info.totalResults !== null && start >= info.totalResults);
+    const done = entries.length === 0 || read >= max || allOlder || (info.totalResults !== null && start >= info.totalResults);
     yield {
       url,
       entries,

@@ -68,7 +68,8 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 
 /** `fetch failed` says nothing: the cause (ECONNREFUSED, ECONNRESET, a timeout…) is the message. */
 function describe(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `no complete answer within ${timeoutMs / 1000} s (timeout)`;
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    return `no complete answer within ${timeoutMs / 1000} s (timeout)`;
   const cause = (error as { cause?: unknown } | null)?.cause;
   const detail = cause instanceof Error ? `${(cause as { code?: string }).code ?? ''} ${cause.message}`.trim() : '';
   const message = messageOf(error);
@@ -159,7 +160,12 @@ export class PoliteClient {
       const retryable = response.status >= 500 || response.status === 429 || response.status === 408;
       if (retryable && retryAfterMs !== undefined) {
         if (retryAfterMs > options.maxRetryAfterMs) {
-          throw new AbortError(new AttemptError(`${status}, asking to retry after ${Math.round(retryAfterMs / 1000)} s (longer than the ${Math.round(options.maxRetryAfterMs / 1000)} s paperseek waits)`, false));
+          throw new AbortError(
+            new AttemptError(
+              `${status}, asking to retry after ${Math.round(retryAfterMs / 1000)} s (longer than the ${Math.round(options.maxRetryAfterMs / 1000)} s paperseek waits)`,
+              false,
+            ),
+          );
         }
         this.notBefore = Math.max(this.notBefore, performance.now() + retryAfterMs);
         throw new AttemptError(`${status} (Retry-After: ${Math.round(retryAfterMs / 1000)} s)`, true, retryAfterMs);

@@ -138,7 +138,13 @@ export function startSyncScheduler(options: SchedulerOptions): SyncScheduler {
       current.once('error', (error) => done(`failed to run (${messageOf(error)})`));
       // 'close': after the output has been read to its end too.
       current.once('close', (code, signal) =>
-        done(signal ? `was stopped by ${signal}` : code === 0 ? 'exited with code 0' : `exited with code ${code}${busy ? ' (skipped: another process is writing)' : ''}`),
+        done(
+          signal
+            ? `was stopped by ${signal}`
+            : code === 0
+              ? 'exited with code 0'
+              : `exited with code ${code}${busy ? ' (skipped: another process is writing)' : ''}`,
+        ),
       );
     });
     await exited;
@@ -203,7 +209,15 @@ export function syncReporter(dataDir: string, syncs: ScheduledSync[], cacheMs = 
       return cached?.report ?? [];
     }
     const bySource = new Map(statuses.map((status) => [status.source, status]));
-    const never = (source: string): SourceStatus => ({ source, lastSyncAt: null, status: 'never', error: null, highWater: null, lastSuccessAt: null, resumable: false });
+    const never = (source: string): SourceStatus => ({
+      source,
+      lastSyncAt: null,
+      status: 'never',
+      error: null,
+      highWater: null,
+      lastSuccessAt: null,
+      resumable: false,
+    });
     const every = new Map(syncs.map((sync) => [sync.source, sync.every]));
     const sources = [...syncs.map((sync) => sync.source), ...statuses.map((status) => status.source).filter((source) => !every.has(source))];
     const report = sources.map((source): SyncReport => {

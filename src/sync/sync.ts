@@ -65,7 +65,10 @@ export async function syncSource(
 ): Promise<SyncSummary> {
   const log = hooks.log ?? ((line: string) => console.error(line));
   const startedAt = now();
-  const initial = states.update(source.label, (state) => ({ ...state, lastRun: { startedAt, finishedAt: null, status: 'running', error: null, counts: null } }));
+  const initial = states.update(source.label, (state) => ({
+    ...state,
+    lastRun: { startedAt, finishedAt: null, status: 'running', error: null, counts: null },
+  }));
   const run = store.beginRun();
   const report = new SkipReport();
   const counts = { pages: 0, units: 0, read: 0, deleted: 0, repeated: 0, yielded: 0, committed: 0, embedded: 0 };
@@ -138,7 +141,10 @@ export async function syncSource(
     });
   } catch (error) {
     // Not a source failure (storage, model…): the command reports it; the state says which run broke.
-    states.update(source.label, (state) => ({ ...state, lastRun: { startedAt, finishedAt: now(), status: 'failed', error: (error as Error).message, counts: null } }));
+    states.update(source.label, (state) => ({
+      ...state,
+      lastRun: { startedAt, finishedAt: now(), status: 'failed', error: (error as Error).message, counts: null },
+    }));
     throw error;
   }
   // ingest has committed and published everything it was given.

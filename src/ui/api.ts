@@ -119,7 +119,15 @@ export async function fetchPage(path: string, signal?: AbortSignal): Promise<Pag
   // The same fields in the /search, /papers/{id}/similar and /recommend bodies.
   const body = sent<ApiPage>(await getJson(path, signal))!;
   const results = Array.isArray(body.results) ? body.results.map(toResult).filter((r): r is Result => r !== null) : [];
-  return { results, total: num(body.total), totalExact: body.total_relation !== 'gte', mode: str(body.mode), degraded: body.degraded === true, degradedReason: str(body.degraded_reason), tookMs: num(body.took_ms) };
+  return {
+    results,
+    total: num(body.total),
+    totalExact: body.total_relation !== 'gte',
+    mode: str(body.mode),
+    degraded: body.degraded === true,
+    degradedReason: str(body.degraded_reason),
+    tookMs: num(body.took_ms),
+  };
 }
 
 export async function fetchPaperTitle(id: string, signal?: AbortSignal): Promise<string> {

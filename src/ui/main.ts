@@ -176,9 +176,7 @@ function describe(tookMs: number | null): string {
   const count = shown.length;
   const what = state.similar ? 'similar papers' : `results for “${state.q.trim()}”`;
   if (count === 0) {
-    return hasFilters(state.filters)
-      ? `No ${what} match these filters. Try clearing some of them.`
-      : `No ${what}. Try other words or another mode.`;
+    return hasFilters(state.filters) ? `No ${what} match these filters. Try clearing some of them.` : `No ${what}. Try other words or another mode.`;
   }
   const of = total !== null ? ` of ${totalExact ? '' : 'at least '}${total}` : '';
   const how = state.similar ? '' : ` · ${state.mode}`;

@@ -8,20 +8,39 @@ import type { PaperRecord } from '../../src/sources/record.ts';
 import { startSampleServer, type SampleServer } from '../support/sample-server.ts';
 
 const paper = (id: string, title: string, abstract: string, fields: Partial<PaperRecord> = {}): PaperRecord => ({
-  id, title, abstract, authors: null, authors_count: null, published: null, updated: null, categories: null, doi: null,
-  upvotes: null, url: null, github_url: null, project_url: null, extra: {}, ...fields,
+  id,
+  title,
+  abstract,
+  authors: null,
+  authors_count: null,
+  published: null,
+  updated: null,
+  categories: null,
+  doi: null,
+  upvotes: null,
+  url: null,
+  github_url: null,
+  project_url: null,
+  extra: {},
+  ...fields,
 });
 
 const AUTHORS = Array.from({ length: 12 }, (_, i) => `Author ${i + 1}`);
 const OLD_ID = 'hep-ph/0307015';
 const PAPERS: PaperRecord[] = [
   paper(OLD_ID, 'Quark diffusion in lattice gauge theory', 'We compute the diffusion coefficient of heavy quarks in lattice QCD.', {
-    authors: AUTHORS, authors_count: 12, published: '2003-07-01', updated: '2004-02-10', categories: ['hep-ph', 'hep-lat'],
-    doi: '10.1103/PhysRevD.68.094001', url: 'https://arxiv.org/abs/hep-ph/0307015',
+    authors: AUTHORS,
+    authors_count: 12,
+    published: '2003-07-01',
+    updated: '2004-02-10',
+    categories: ['hep-ph', 'hep-lat'],
+    doi: '10.1103/PhysRevD.68.094001',
+    url: 'https://arxiv.org/abs/hep-ph/0307015',
   }),
   paper('hep-th/9901001', 'Diffusion of strings in anti-de Sitter space', 'String diffusion near the boundary of AdS.', { categories: ['hep-th'] }),
   paper('2411.90001', 'Diffusion models for tabular learning', 'Tabular data synthesis with diffusion models.', {
-    categories: ['cs.LG', 'stat.ML'], github_url: 'https://github.com/x/tabdiff',
+    categories: ['cs.LG', 'stat.ML'],
+    github_url: 'https://github.com/x/tabdiff',
   }),
   paper('2411.90002', 'Video diffusion with sparse attention', 'Sparse attention makes video diffusion models fast.', { categories: ['cs.CV'] }),
   paper('2411.90003', 'Diffusion language models', 'Text generation by discrete diffusion.', { categories: ['cs.CL', 'cs.LG'] }),
@@ -138,7 +157,13 @@ describe('result fields', () => {
 
   it('GET /papers/:id has every author and the new fields', async () => {
     const { body } = await get(`/papers/${encodeURIComponent(OLD_ID)}`);
-    expect(body).toMatchObject({ authors: AUTHORS, authors_count: 12, categories: ['hep-ph', 'hep-lat'], updated: '2004-02-10', doi: '10.1103/PhysRevD.68.094001' });
+    expect(body).toMatchObject({
+      authors: AUTHORS,
+      authors_count: 12,
+      categories: ['hep-ph', 'hep-lat'],
+      updated: '2004-02-10',
+      doi: '10.1103/PhysRevD.68.094001',
+    });
   });
 });
 

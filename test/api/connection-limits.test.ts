@@ -113,7 +113,10 @@ describe('request deadline and per-address cap', () => {
     const other = await health(port, '127.0.0.2');
     expect(other.status).toBe(200);
     expect(other.afterMs).toBeLessThan(1000);
-    const stillHeld = await Promise.race([Promise.all(slow.map((c) => c.closed)).then(() => false), new Promise((resolve) => setTimeout(() => resolve(true), 10))]);
+    const stillHeld = await Promise.race([
+      Promise.all(slow.map((c) => c.closed)).then(() => false),
+      new Promise((resolve) => setTimeout(() => resolve(true), 10)),
+    ]);
     expect(stillHeld).toBe(true);
 
     for (const connection of slow) {
@@ -174,7 +177,9 @@ describe('idle limit', () => {
     const port = await start(limits);
     const connection = await connect(port);
     const body = JSON.stringify({ positive: ['no-such-paper'] });
-    connection.socket.write(`POST /recommend HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+    connection.socket.write(
+      `POST /recommend HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+    );
     for (const part of [body.slice(0, 10), body.slice(10, 20), body.slice(20)]) {
       await new Promise((resolve) => setTimeout(resolve, 200));
       connection.socket.write(part);

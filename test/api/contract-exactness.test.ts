@@ -66,8 +66,13 @@ describe('query parameters: the server accepts a value exactly when the spec all
           const { status, body } = await fetchJson(`${route.path}?${query}`);
           expect(status, query).not.toBeGreaterThanOrEqual(500);
           const allowed = specAllows(schemas[name], decodeURIComponent(raw));
-          if ((status === 200) !== allowed) mismatches.push(`${name}=${raw}: spec ${allowed ? 'allows' : 'rejects'}, server ${status} ${JSON.stringify(body.error ?? '')}`);
-          if (status === 400) expect(body.error.details.map((d: { field: string }) => d.field), query).toContain(name);
+          if ((status === 200) !== allowed)
+            mismatches.push(`${name}=${raw}: spec ${allowed ? 'allows' : 'rejects'}, server ${status} ${JSON.stringify(body.error ?? '')}`);
+          if (status === 400)
+            expect(
+              body.error.details.map((d: { field: string }) => d.field),
+              query,
+            ).toContain(name);
         }
       }
       expect(mismatches).toEqual([]);
@@ -94,7 +99,10 @@ describe('the spec documents each rule', () => {
     const body = operation('/recommend', 'post').requestBody.content['application/json'].schema;
     const recommend = body.$ref ? spec.components?.schemas[body.$ref.split('/').pop()] : body;
     expect(recommend.properties.published_from).toMatchObject({ format: 'date' });
-    expect((await fetchJson('/search?q=x&published_from=2024-02-30')).body.error.details[0]).toEqual({ field: 'published_from', reason: 'is not a real calendar date' });
+    expect((await fetchJson('/search?q=x&published_from=2024-02-30')).body.error.details[0]).toEqual({
+      field: 'published_from',
+      reason: 'is not a real calendar date',
+    });
   });
 
   it('integers: type integer with minimum, maximum and a decimal-digits pattern', () => {
@@ -107,8 +115,26 @@ describe('the spec documents each rule', () => {
   });
 
   it('category: the spec pattern (on the text as sent) allows exactly the texts whose trimmed value the server accepts', () => {
-    const samples = ['cs.LG', ' cs.LG', '   cs.*', 'a *', 'cs.* ', '\tcs.LG\n', '\u00a0cs.LG\ufeff', 'a'.repeat(64), ' *', '*', ' ', '', 'a'.repeat(65),
-      `  ${'b'.repeat(64)}  `, `a${' '.repeat(63)}*`, `a${' '.repeat(64)}*`, 'cs/LG', 'cs.**'];
+    const samples = [
+      'cs.LG',
+      ' cs.LG',
+      '   cs.*',
+      'a *',
+      'cs.* ',
+      '\tcs.LG\n',
+      '\u00a0cs.LG\ufeff',
+      'a'.repeat(64),
+      ' *',
+      '*',
+      ' ',
+      '',
+      'a'.repeat(65),
+      `  ${'b'.repeat(64)}  `,
+      `a${' '.repeat(63)}*`,
+      `a${' '.repeat(64)}*`,
+      'cs/LG',
+      'cs.**',
+    ];
     for (const value of samples) expect(CATEGORY_PATTERN_AS_SENT.test(value), JSON.stringify(value)).toBe(CATEGORY_PATTERN.test(value.trim()));
   });
 });

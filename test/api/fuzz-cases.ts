@@ -16,23 +16,146 @@ export const SECOND_PAPER = 'disenbooth-identity-preserving-disentangled-tuning-
 
 /** Text that is hostile to FTS5, SQL, tokenizers or JSON, mixed into otherwise ordinary words. */
 export const HOSTILE = [
-  '"', '""', '"unbalanced', 'unbalanced"', '*', 'diff*', '^diffusion', 'NEAR(', 'NEAR(a b, 2)', 'a NEAR/3 b', '-', '-diffusion',
-  'OR', 'AND', 'NOT', 'OR OR', 'AND NOT', '(', ')', '(a OR b', 'title:', 'title:diffusion', 'abstract:x', '{title abstract}:x',
-  '{', '}', '{}', ':', '+', '^', "'", "' OR 1=1 --", "'; DROP TABLE papers; --", '"; DELETE FROM papers_fts; --', '%', '_', '\\',
-  'papers_fts MATCH', 'rank', 'bm25(papers_fts)', '1=1', '/*', '*/', '--', ';', 'NULL', 'null', 'undefined', '__proto__',
-  'constructor', '$where', '{"$gt": ""}', '<script>alert(1)</script>', '&amp;', '<mark>', '\u0000', 'a\u0000b', '\uD800', '\uDFFF',
-  '\uDBFF\uDFFF', '\u202E', '\u200F', '\u200B', '\uFEFF', 'e\u0301\u0301\u0301', 'Z\u0351\u0353\u035A\u0336', '👩‍👩‍👧‍👦', '🏳️‍🌈', 'ﷺ',
-  'ß', 'İ', 'ﬁ', '１２３', 'Ω', 'שלום', 'مرحبا', '日本語', '\t', '\n', '\r\n', ' ', '\u00A0', '\u3000', '\x7F', '\x1B[31m',
+  '"',
+  '""',
+  '"unbalanced',
+  'unbalanced"',
+  '*',
+  'diff*',
+  '^diffusion',
+  'NEAR(',
+  'NEAR(a b, 2)',
+  'a NEAR/3 b',
+  '-',
+  '-diffusion',
+  'OR',
+  'AND',
+  'NOT',
+  'OR OR',
+  'AND NOT',
+  '(',
+  ')',
+  '(a OR b',
+  'title:',
+  'title:diffusion',
+  'abstract:x',
+  '{title abstract}:x',
+  '{',
+  '}',
+  '{}',
+  ':',
+  '+',
+  '^',
+  "'",
+  "' OR 1=1 --",
+  "'; DROP TABLE papers; --",
+  '"; DELETE FROM papers_fts; --',
+  '%',
+  '_',
+  '\\',
+  'papers_fts MATCH',
+  'rank',
+  'bm25(papers_fts)',
+  '1=1',
+  '/*',
+  '*/',
+  '--',
+  ';',
+  'NULL',
+  'null',
+  'undefined',
+  '__proto__',
+  'constructor',
+  '$where',
+  '{"$gt": ""}',
+  '<script>alert(1)</script>',
+  '&amp;',
+  '<mark>',
+  '\u0000',
+  'a\u0000b',
+  '\uD800',
+  '\uDFFF',
+  '\uDBFF\uDFFF',
+  '\u202E',
+  '\u200F',
+  '\u200B',
+  '\uFEFF',
+  'e\u0301\u0301\u0301',
+  'Z\u0351\u0353\u035A\u0336',
+  '👩‍👩‍👧‍👦',
+  '🏳️‍🌈',
+  'ﷺ',
+  'ß',
+  'İ',
+  'ﬁ',
+  '１２３',
+  'Ω',
+  'שלום',
+  'مرحبا',
+  '日本語',
+  '\t',
+  '\n',
+  '\r\n',
+  ' ',
+  '\u00A0',
+  '\u3000',
+  '\x7F',
+  '\x1B[31m',
 ];
 const WORDS = ['diffusion', 'disentanglement', 'representation', 'learning', 'tokenizer', 'model', 'image', 'in', 'the', 'of', 'latent'];
-const BAD_NUMBERS = ['', '-1', '0', '1e309', '-1e309', 'NaN', 'Infinity', '0x10', '1.5', ' 5', '99999999999999999999', '-0', '1e2', 'abc', '5abc', '[]', '{}', 'true', '__proto__', '\u0000', '٣', '1_000'];
-const BAD_DATES = ['2024-02-30', '0000-00-00', '9999-99-99', '2024-1-1', '2024/01/01', '20240101', '2024-01-01T00:00:00Z', '-2024-01-01', '', 'yesterday', '2024-13-01'];
+const BAD_NUMBERS = [
+  '',
+  '-1',
+  '0',
+  '1e309',
+  '-1e309',
+  'NaN',
+  'Infinity',
+  '0x10',
+  '1.5',
+  ' 5',
+  '99999999999999999999',
+  '-0',
+  '1e2',
+  'abc',
+  '5abc',
+  '[]',
+  '{}',
+  'true',
+  '__proto__',
+  '\u0000',
+  '٣',
+  '1_000',
+];
+const BAD_DATES = [
+  '2024-02-30',
+  '0000-00-00',
+  '9999-99-99',
+  '2024-1-1',
+  '2024/01/01',
+  '20240101',
+  '2024-01-01T00:00:00Z',
+  '-2024-01-01',
+  '',
+  'yesterday',
+  '2024-13-01',
+];
 /** With the u flag, \p{Cs} matches only surrogates that are not part of a pair. */
 const LONE_SURROGATE = /\p{Cs}/u;
 const LONE_SURROGATES = /\p{Cs}/gu;
 const MODES = ['hybrid', 'semantic', 'keyword'] as const;
 const BAD_ENCODINGS = ['%', '%Z', '%ZZ', '%C3', '%C3%28', '%ED%A0%80', '%FF', '%E0%A4', '%F4%90%80%80', '%C0%AF', '%00', '%25', '%2', '+', '%2B'];
-const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/vnd.api+json', 'APPLICATION/JSON', 'json', ''];
+const CONTENT_TYPES = [
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+  'application/vnd.api+json',
+  'APPLICATION/JSON',
+  'json',
+  '',
+];
 const METHODS = ['PUT', 'DELETE', 'PATCH', 'OPTIONS', 'POST', 'GET'];
 
 export function fuzzRequests(seed: number, count: number): FuzzRequest[] {
@@ -56,7 +179,9 @@ export function fuzzRequests(seed: number, count: number): FuzzRequest[] {
   /** Percent-encodes, with lone surrogates as their (invalid) UTF-8 bytes, as a sloppy client would. */
   const encode = (text: string): string => {
     if (!LONE_SURROGATE.test(text)) return encodeURIComponent(text);
-    return [...text].map((ch) => (!LONE_SURROGATE.test(ch) ? encodeURIComponent(ch) : `%ED%${(0xa0 + ((ch.charCodeAt(0) >> 6) & 0x1f)).toString(16)}%80`)).join('');
+    return [...text]
+      .map((ch) => (!LONE_SURROGATE.test(ch) ? encodeURIComponent(ch) : `%ED%${(0xa0 + ((ch.charCodeAt(0) >> 6) & 0x1f)).toString(16)}%80`))
+      .join('');
   };
   const anyValue = (): string => {
     const roll = int(6);
@@ -86,8 +211,10 @@ export function fuzzRequests(seed: number, count: number): FuzzRequest[] {
     for (let i = 0, n = 1 + int(3); i < n; i++) {
       const roll = int(7);
       if (roll <= 2) out.push([pick(names), anyValue()]);
-      else if (roll === 3 && out.length > 0) out.push(pick(out)); // repeated parameter
-      else if (roll === 4) out.push([pick(['__proto__', 'constructor', 'prototype', '', 'q[]', 'k[0]', '%ZZ', encode(hostileText()).slice(0, 50)]), anyValue()]);
+      else if (roll === 3 && out.length > 0)
+        out.push(pick(out)); // repeated parameter
+      else if (roll === 4)
+        out.push([pick(['__proto__', 'constructor', 'prototype', '', 'q[]', 'k[0]', '%ZZ', encode(hostileText()).slice(0, 50)]), anyValue()]);
       else if (roll === 5 && out.length > 0) out.splice(int(out.length), 1);
       else out.push([pick(names), '\0novalue']);
     }
@@ -108,7 +235,24 @@ export function fuzzRequests(seed: number, count: number): FuzzRequest[] {
     if (roll === 0) return KNOWN_PAPER;
     if (roll === 1) return 'x'.repeat(400 + int(300));
     if (roll === 2) return pick(BAD_ENCODINGS);
-    if (roll === 3) return pick(['..', '.', '%2e%2e', '%2F', 'a%2Fb', 'a/b', 'a/b/similar', 'hep-ph/0307015', '/', 'a//b', '__proto__', 'constructor', '%00', ' ', "'; DROP TABLE papers; --"]);
+    if (roll === 3)
+      return pick([
+        '..',
+        '.',
+        '%2e%2e',
+        '%2F',
+        'a%2Fb',
+        'a/b',
+        'a/b/similar',
+        'hep-ph/0307015',
+        '/',
+        'a//b',
+        '__proto__',
+        'constructor',
+        '%00',
+        ' ',
+        "'; DROP TABLE papers; --",
+      ]);
     return encode(hostileText());
   };
   const paper = (): FuzzRequest => {
@@ -157,14 +301,29 @@ export function fuzzRequests(seed: number, count: number): FuzzRequest[] {
     }
     if (roll <= 5) {
       const body = validBody();
-      for (let i = 0, n = 1 + int(3); i < n; i++) body[pick(['positive', 'negative', 'text', 'k', 'offset', 'published_from', 'published_to', 'min_upvotes', 'has_code', 'category', 'extra'])] = jsonValue();
+      for (let i = 0, n = 1 + int(3); i < n; i++)
+        body[pick(['positive', 'negative', 'text', 'k', 'offset', 'published_from', 'published_to', 'min_upvotes', 'has_code', 'category', 'extra'])] =
+          jsonValue();
       let text = JSON.stringify(body);
       if (chance(0.3)) text = text.replace('{', '{"__proto__": {"k": 1, "positive": 5}, ');
       return { method: 'POST', path: '/recommend', headers: json, body: text, valid: false };
     }
     if (roll === 6) {
       const text = JSON.stringify(validBody());
-      const broken = pick([text.slice(0, int(text.length)), text + '}', text.replace(':', ''), "{'positive': ['x']}", '', 'null', '[]', '"x"', '1e309', '['.repeat(1 + int(20000)), '{"positive":["\\ud800"]}', '{"a":1,}']);
+      const broken = pick([
+        text.slice(0, int(text.length)),
+        text + '}',
+        text.replace(':', ''),
+        "{'positive': ['x']}",
+        '',
+        'null',
+        '[]',
+        '"x"',
+        '1e309',
+        '['.repeat(1 + int(20000)),
+        '{"positive":["\\ud800"]}',
+        '{"a":1,}',
+      ]);
       return { method: 'POST', path: '/recommend', headers: json, body: broken, valid: false };
     }
     if (roll === 7) {
@@ -173,7 +332,13 @@ export function fuzzRequests(seed: number, count: number): FuzzRequest[] {
     }
     if (roll === 8) {
       const type = pick(CONTENT_TYPES);
-      return { method: 'POST', path: '/recommend', headers: type ? { 'content-type': type } : {}, body: JSON.stringify(validBody()), valid: type.startsWith('application/json') };
+      return {
+        method: 'POST',
+        path: '/recommend',
+        headers: type ? { 'content-type': type } : {},
+        body: JSON.stringify(validBody()),
+        valid: type.startsWith('application/json'),
+      };
     }
     const huge = JSON.stringify({ positive: [KNOWN_PAPER], text: 'x'.repeat(65 * 1024 + int(200_000)) });
     return { method: 'POST', path: '/recommend', headers: json, body: huge, valid: false };
@@ -186,8 +351,14 @@ export function fuzzRequests(seed: number, count: number): FuzzRequest[] {
     if (roll === 1) return { method: 'GET', path: '/openapi.json' + junk, valid: junk === '' };
     if (roll === 2) return { method: 'GET', path: '/docs' + junk, valid: junk === '' };
     if (roll === 3) return { method: 'GET', path: '/' + junk, valid: junk === '' };
-    if (roll === 4) return { method: 'GET', path: `/docs/assets/${pick(['__proto__', 'constructor', 'toString', '..%2F..%2Fpackage.json', 'swagger-ui.css', '%ZZ', encode(hostileText())])}`, valid: false };
-    if (roll === 5) return { method: pick(METHODS), path: pick(['/search?q=x', '/health', `/papers/${KNOWN_PAPER}`, '/recommend', '/openapi.json']), valid: false };
+    if (roll === 4)
+      return {
+        method: 'GET',
+        path: `/docs/assets/${pick(['__proto__', 'constructor', 'toString', '..%2F..%2Fpackage.json', 'swagger-ui.css', '%ZZ', encode(hostileText())])}`,
+        valid: false,
+      };
+    if (roll === 5)
+      return { method: pick(METHODS), path: pick(['/search?q=x', '/health', `/papers/${KNOWN_PAPER}`, '/recommend', '/openapi.json']), valid: false };
     if (roll === 6) return { method: 'GET', path: '/search?q=' + 'x'.repeat(17_000 + int(10_000)), valid: false }; // past Node's header limit
     return { method: 'GET', path: '/' + encode(hostileText()) + junk, valid: false };
   };

@@ -131,7 +131,10 @@ it(`survives ${COUNT} randomized malformed requests to every endpoint (seed prin
   const valid = outcomes.filter((outcome) => outcome.request.valid).length;
   console.log(
     `fuzz: ${outcomes.length} requests (${valid} valid) in ${Math.round(elapsed)} ms; statuses ` +
-      [...byStatus].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(' '),
+      [...byStatus]
+        .sort(([a], [b]) => a - b)
+        .map(([status, n]) => `${status}×${n}`)
+        .join(' '),
   );
 
   const problems = outcomes.filter((outcome) => outcome.problem).map((o) => `${describeRequest(o.request)}\n    → ${o.problem}`);
@@ -149,7 +152,16 @@ it(`survives ${COUNT} randomized malformed requests to every endpoint (seed prin
 });
 
 it('FTS5 query syntax in user text is searched as words in keyword and hybrid mode, never parsed', async () => {
-  const texts = [...HOSTILE, HOSTILE.join(' '), HOSTILE.join(''), 'diffusion OR', 'NEAR(diffusion model)', '"diffusion', 'title:diffusion*', '-diffusion -model'];
+  const texts = [
+    ...HOSTILE,
+    HOSTILE.join(' '),
+    HOSTILE.join(''),
+    'diffusion OR',
+    'NEAR(diffusion model)',
+    '"diffusion',
+    'title:diffusion*',
+    '-diffusion -model',
+  ];
   const wellFormed = texts.map((text) => text.replace(/\p{Cs}/gu, '\uFFFD')).filter((text) => text.trim().length > 0);
   for (const mode of ['keyword', 'hybrid']) {
     const answers = await Promise.all(wellFormed.map((text) => sample.get(`/search?mode=${mode}&k=5&q=${encodeURIComponent(text)}`)));

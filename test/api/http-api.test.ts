@@ -36,8 +36,23 @@ describe('GET /search', () => {
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect(Object.keys(body.results[0]).sort()).toEqual(
       [
-        'abstract', 'authors', 'authors_count', 'categories', 'doi', 'github_url', 'highlights', 'id', 'project_url', 'published', 'ranks',
-        'score', 'scores', 'title', 'updated', 'upvotes', 'url',
+        'abstract',
+        'authors',
+        'authors_count',
+        'categories',
+        'doi',
+        'github_url',
+        'highlights',
+        'id',
+        'project_url',
+        'published',
+        'ranks',
+        'score',
+        'scores',
+        'title',
+        'updated',
+        'upvotes',
+        'url',
       ].sort(),
     );
     expect(body).toMatchObject({ mode: 'hybrid', degraded: false, degraded_reason: null, offset: 0, k: 5, total: 68 });
@@ -213,7 +228,13 @@ describe('without a model', () => {
     const reason = new AppError('MODEL_UNAVAILABLE', 'no model');
     const empty = await listen(new SearchService(store, { error: reason }));
     try {
-      store.write([{ record: { ...sample.store.get('factorized-visual-tokenization-and-generation')!, id: 'lonely' }, hashes: { content: 'c', record: 'r' }, vector: null }]);
+      store.write([
+        {
+          record: { ...sample.store.get('factorized-visual-tokenization-and-generation')!, id: 'lonely' },
+          hashes: { content: 'c', record: 'r' },
+          vector: null,
+        },
+      ]);
       const body = (await (await fetch(`${empty.base}/health`)).json()) as any;
       expect(body).toMatchObject({ papers: 1, pending_vectors: 1, capabilities: { keyword: true, semantic: false, hybrid: false, similar: false } });
     } finally {

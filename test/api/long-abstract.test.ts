@@ -12,8 +12,20 @@ beforeAll(async () => {
   let abstract = '';
   for (let i = 0; abstract.length < 1_000_000; i++) abstract += `${words[(i * 5) % words.length]} `;
   const record: PaperRecord = {
-    id: 'full-text', title: 'A full text filed as an abstract', abstract, authors: null, authors_count: null, published: null,
-    updated: null, categories: null, doi: null, upvotes: null, url: null, github_url: null, project_url: null, extra: {},
+    id: 'full-text',
+    title: 'A full text filed as an abstract',
+    abstract,
+    authors: null,
+    authors_count: null,
+    published: null,
+    updated: null,
+    categories: null,
+    doi: null,
+    upvotes: null,
+    url: null,
+    github_url: null,
+    project_url: null,
+    extra: {},
   };
   server.store.write([{ record, hashes: { content: 'x', record: 'x' }, vector: null }]);
 });

@@ -40,7 +40,9 @@ function parse(text: string): Scrape {
     if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue;
     expect(line).toMatch(SAMPLE);
     const [, name, labelText, number] = SAMPLE.exec(line)!;
-    const labels = Object.fromEntries([...(labelText ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1]!, JSON.parse(`"${m[2]}"`) as string]));
+    const labels = Object.fromEntries(
+      [...(labelText ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1]!, JSON.parse(`"${m[2]}"`) as string]),
+    );
     samples.push({ name: name!, labels, value: Number(number) });
   }
   for (const family of families) expect(family.type).toMatch(/^(COUNTER|GAUGE|HISTOGRAM|SUMMARY)$/);
@@ -70,7 +72,16 @@ describe('/metrics in one process', () => {
     store.save();
     const metrics = new ServerMetrics();
     const sync = [
-      { source: 'hf-daily', status: 'ok' as const, last_sync_at: '2025-01-17T06:00:00.000Z', last_success_at: '2025-01-17T06:00:00.000Z', high_water: '2025-01-16', error: null, resumable: false, every: '6h' },
+      {
+        source: 'hf-daily',
+        status: 'ok' as const,
+        last_sync_at: '2025-01-17T06:00:00.000Z',
+        last_success_at: '2025-01-17T06:00:00.000Z',
+        high_water: '2025-01-16',
+        error: null,
+        resumable: false,
+        every: '6h',
+      },
     ];
     const search = new SearchService(store, { embedder }, { ...DEFAULT_SEARCH_OPTIONS, observer: metrics.observer }, undefined, () => sync);
     metrics.sources = { health: () => search.health(), generation: () => store.generation };
@@ -121,7 +132,8 @@ describe('/metrics in one process', () => {
 
     expect(count(after, 'paperseek_search_duration_seconds', { mode: 'hybrid' })).toBe(2);
     expect(count(after, 'paperseek_search_duration_seconds', { mode: 'keyword' })).toBe(1);
-    for (const stage of ['embed', 'vector', 'keyword', 'hydrate']) expect(count(after, 'paperseek_search_stage_duration_seconds', { mode: 'hybrid', stage })).toBe(2);
+    for (const stage of ['embed', 'vector', 'keyword', 'hydrate'])
+      expect(count(after, 'paperseek_search_stage_duration_seconds', { mode: 'hybrid', stage })).toBe(2);
     expect(count(after, 'paperseek_search_stage_duration_seconds', { mode: 'semantic', stage: 'vector' })).toBe(1);
     expect(count(after, 'paperseek_search_stage_duration_seconds', { mode: 'keyword', stage: 'keyword' })).toBe(1);
     expect(count(after, 'paperseek_search_stage_duration_seconds', { mode: 'keyword', stage: 'embed' })).toBe(0);

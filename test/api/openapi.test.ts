@@ -95,7 +95,10 @@ describe('GET /openapi.json', () => {
     const category = search.parameters.find((p: { name: string }) => p.name === 'category');
     expect(category).toMatchObject({ in: 'query', required: false, schema: { type: 'string', pattern: expect.stringContaining('{0,63}') } });
     for (const path of ['/papers/{id}/similar']) {
-      expect(spec.paths[path]!.get.parameters.map((p: { name: string }) => p.name), path).toContain('category');
+      expect(
+        spec.paths[path]!.get.parameters.map((p: { name: string }) => p.name),
+        path,
+      ).toContain('category');
     }
   });
 

@@ -156,8 +156,20 @@ describe('highlights', () => {
     await ingestRecords(
       [
         {
-          id: 'xss-paper', title: '<script>alert(1)</script> Diffusion & "quotes"', abstract: 'A <b>bold</b> claim about diffusion <img src=x onerror=alert(2)>.',
-          authors: null, authors_count: null, published: null, updated: null, categories: null, doi: null, upvotes: null, url: null, github_url: null, project_url: null, extra: {},
+          id: 'xss-paper',
+          title: '<script>alert(1)</script> Diffusion & "quotes"',
+          abstract: 'A <b>bold</b> claim about diffusion <img src=x onerror=alert(2)>.',
+          authors: null,
+          authors_count: null,
+          published: null,
+          updated: null,
+          categories: null,
+          doi: null,
+          upvotes: null,
+          url: null,
+          github_url: null,
+          project_url: null,
+          extra: {},
         },
       ],
       sample.store,
@@ -213,7 +225,14 @@ describe('POST /recommend', () => {
     expect(unknown.body.error.message).toContain('nope-1');
     expect(unknown.body.error.message).toContain('nope-2');
     expect(unknown.body.error.message).not.toContain(liked);
-    for (const body of ['{not json', JSON.stringify({ positive: [] }), JSON.stringify({ positive: 'x' }), JSON.stringify({ positive: [liked], k: 0 }), '[]', 'null']) {
+    for (const body of [
+      '{not json',
+      JSON.stringify({ positive: [] }),
+      JSON.stringify({ positive: 'x' }),
+      JSON.stringify({ positive: [liked], k: 0 }),
+      '[]',
+      'null',
+    ]) {
       const { status, body: answer } = await sample.post('/recommend', body);
       expect(status, body).toBe(400);
       expect(answer.error.code).toBe('BAD_REQUEST');

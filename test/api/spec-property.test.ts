@@ -58,10 +58,9 @@ const queryString = (values: Record<string, string>) =>
 function validRequest(path: string): fc.Arbitrary<{ url: string; values: Record<string, string> }> {
   const op = operation(path);
   const query = (op.parameters ?? []).filter((p) => p.in === 'query');
-  const values = fc.record(
-    Object.fromEntries(query.map((p) => [p.name, allowedText(p.schema).filter(encodable)])),
-    { requiredKeys: query.filter((p) => p.required).map((p) => p.name) },
-  ) as fc.Arbitrary<Record<string, string>>;
+  const values = fc.record(Object.fromEntries(query.map((p) => [p.name, allowedText(p.schema).filter(encodable)])), {
+    requiredKeys: query.filter((p) => p.required).map((p) => p.name),
+  }) as fc.Arbitrary<Record<string, string>>;
   const idSchema = parameterSchemas(op, 'path').id;
   const id = idSchema ? idArbitrary(idSchema) : fc.constant('');
   return fc.tuple(id, values).map(([idValue, queryValues]) => {
@@ -110,7 +109,8 @@ function allowedJson(schema: any): fc.Arbitrary<unknown> {
     });
   }
   if (type === 'array') {
-    const items = schema.items.type === 'string' && !schema.items.pattern ? fc.oneof(fc.constant(KNOWN_PAPER), allowedJson(schema.items)) : allowedJson(schema.items);
+    const items =
+      schema.items.type === 'string' && !schema.items.pattern ? fc.oneof(fc.constant(KNOWN_PAPER), allowedJson(schema.items)) : allowedJson(schema.items);
     return fc.array(items, { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 5, 5) });
   }
   if (type === 'integer') return fc.integer({ min: schema.minimum ?? 0, max: Math.min(schema.maximum ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) });
@@ -125,7 +125,11 @@ describe('every body the spec allows for POST /recommend gets a documented answe
     const bodySchema = op.requestBody.content['application/json'].schema;
     await fc.assert(
       fc.asyncProperty(allowedJson(bodySchema), async (body) => {
-        const response = await fetch(`${sample.base}/recommend`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const response = await fetch(`${sample.base}/recommend`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
         const answer: unknown = await response.json();
         const shown = `${JSON.stringify(body)} → ${response.status} ${JSON.stringify(answer)}`;
         expect(response.status, shown).toBeLessThan(500);
@@ -147,22 +151,24 @@ describe('every body the spec allows for POST /recommend gets a documented answe
 describe('a single parameter value is accepted exactly when the spec allows it', () => {
   /** Text near and far from what a schema allows: allowed values, their near misses, and anything. */
   const anyText = (schema: Schema) =>
-    fc.oneof(
-      allowedText(schema),
-      allowedText(schema).chain((value) =>
-        fc.oneof(
-          fc.constant(` ${value}`),
-          fc.constant(`${value} `),
-          fc.constant(`${value}0`),
-          fc.constant(value.slice(1)),
-          fc.constant(`+${value}`),
-          fc.constant(`0x${value}`),
-          fc.constant(`${value}e1`),
+    fc
+      .oneof(
+        allowedText(schema),
+        allowedText(schema).chain((value) =>
+          fc.oneof(
+            fc.constant(` ${value}`),
+            fc.constant(`${value} `),
+            fc.constant(`${value}0`),
+            fc.constant(value.slice(1)),
+            fc.constant(`+${value}`),
+            fc.constant(`0x${value}`),
+            fc.constant(`${value}e1`),
+          ),
         ),
-      ),
-      fc.string({ maxLength: 12 }),
-      fc.constantFrom('', ' ', '0', '-1', '1.5', 'true', '2024-02-30', 'cs.*'),
-    ).filter(encodable);
+        fc.string({ maxLength: 12 }),
+        fc.constantFrom('', ' ', '0', '-1', '1.5', 'true', '2024-02-30', 'cs.*'),
+      )
+      .filter(encodable);
 
   for (const path of ['/search', '/papers/{id}/similar']) {
     it(`GET ${path}`, async () => {

@@ -64,14 +64,20 @@ export function allowedText(schema: Schema): fc.Arbitrary<string> {
     const min = schema.minimum ?? 0;
     const max = schema.maximum ?? Number.MAX_SAFE_INTEGER;
     return fc
-      .tuple(fc.oneof(fc.integer({ min, max: Math.min(max, min + 200) }), fc.maxSafeNat().map((n) => min + (n % (max - min + 1)))), fc.nat(2))
+      .tuple(
+        fc.oneof(
+          fc.integer({ min, max: Math.min(max, min + 200) }),
+          fc.maxSafeNat().map((n) => min + (n % (max - min + 1))),
+        ),
+        fc.nat(2),
+      )
       .map(([value, zeros]) => '0'.repeat(zeros) + String(value));
   }
   if (schema.enum) return fc.constantFrom(...(schema.enum as string[]));
   if (schema.format === 'date') {
-    return fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }).map(
-      (date) => `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`,
-    );
+    return fc
+      .date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true })
+      .map((date) => `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`);
   }
   const text = schema.pattern
     ? fc.stringMatching(new RegExp(schema.pattern, 'u'))

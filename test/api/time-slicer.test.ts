@@ -39,7 +39,6 @@ async function admitAll(slicer: TimeSlicer, callers: number, workMs: number) {
 }
 
 describe('TimeSlicer', () => {
-
   it('admits every waiter, first come first served', async () => {
     const { order } = await admitAll(new TimeSlicer(5), 30, 0);
     expect(order).toEqual(Array.from({ length: 30 }, (_, i) => i));

@@ -15,8 +15,23 @@ const TYPES_IMPORT = "'../src/api/openapi-types.ts'";
 const TSC = path.resolve('node_modules/.bin/tsc');
 // The repository's compiler settings, given on the command line (a file list ignores tsconfig.json).
 const TSC_OPTIONS = [
-  '--noEmit', '--strict', '--noUncheckedIndexedAccess', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext',
-  '--lib', 'es2023,dom', '--types', 'node', '--skipLibCheck', '--allowImportingTsExtensions', '--pretty', 'false',
+  '--noEmit',
+  '--strict',
+  '--noUncheckedIndexedAccess',
+  '--target',
+  'es2022',
+  '--module',
+  'nodenext',
+  '--moduleResolution',
+  'nodenext',
+  '--lib',
+  'es2023,dom',
+  '--types',
+  'node',
+  '--skipLibCheck',
+  '--allowImportingTsExtensions',
+  '--pretty',
+  'false',
 ];
 
 /** tsc's verdict on some files: exit code and diagnostics (one line each, starting with the file). */
@@ -67,7 +82,11 @@ describe('the openapi-fetch example', () => {
     const wrongParameter = misuse('wrong-parameter.ts', 'k: 5', "k: 'five'");
     const wrongField = misuse('wrong-field.ts', 'paper.published ??', 'paper.publishedAt ??');
     const { output } = await typeCheck([EXAMPLE, wrongPath, wrongParameter, wrongField]);
-    const errorsIn = (file: string) => output.split('\n').filter((line) => line.startsWith(file)).join('\n');
+    const errorsIn = (file: string) =>
+      output
+        .split('\n')
+        .filter((line) => line.startsWith(file))
+        .join('\n');
     expect(errorsIn(EXAMPLE)).toBe('');
     expect(errorsIn(wrongPath)).toContain('"/searches"');
     expect(errorsIn(wrongParameter)).toMatch(/Type 'string' is not assignable to type 'number'/);

@@ -33,7 +33,9 @@ describe('the compiled build', () => {
     for (const file of files) {
       const text = readFileSync(path.join('dist', file), 'utf8');
       // Static imports and re-exports (their clause may span lines), bare imports, dynamic imports.
-      for (const match of text.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s*["']([^"']+)["']|^import\s*["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/gm)) {
+      for (const match of text.matchAll(
+        /^(?:import|export)\b[^;]*?\bfrom\s*["']([^"']+)["']|^import\s*["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/gm,
+      )) {
         const specifier = (match[1] ?? match[2] ?? match[3])!;
         if (specifier.startsWith('.')) continue;
         const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;

@@ -15,12 +15,28 @@ import { HNSW, tempDir } from '../support/fixtures.ts';
 
 const spec: IndexSpec = { model: 'm', dtype: 'q8', pooling: 'mean', normalize: true, queryPrefix: '', passagePrefix: '', dims: 8 };
 const record = (id: string): PaperRecord => ({
-  id, title: `Zymurgy title ${id}`, abstract: `Fermentation abstract ${id} with wild yeasts`, authors: null, authors_count: null, published: null, updated: null,
-  categories: null, doi: null, upvotes: null, url: null, github_url: null, project_url: null, extra: {},
+  id,
+  title: `Zymurgy title ${id}`,
+  abstract: `Fermentation abstract ${id} with wild yeasts`,
+  authors: null,
+  authors_count: null,
+  published: null,
+  updated: null,
+  categories: null,
+  doi: null,
+  upvotes: null,
+  url: null,
+  github_url: null,
+  project_url: null,
+  extra: {},
 });
 const vector = (i: number) => normalizeInPlace(Float32Array.from({ length: 8 }, (_, d) => Math.sin(i * 7 + d * 3)));
 const papers = (from: number, to: number) =>
-  Array.from({ length: to - from }, (_, n) => ({ record: record(`p${from + n}`), hashes: { content: `c${from + n}`, record: `r${from + n}` }, vector: vector(from + n) }));
+  Array.from({ length: to - from }, (_, n) => ({
+    record: record(`p${from + n}`),
+    hashes: { content: `c${from + n}`, record: `r${from + n}` },
+    vector: vector(from + n),
+  }));
 
 let dir: ReturnType<typeof tempDir>;
 let dataDir: string;
@@ -139,7 +155,9 @@ describe('paperseek backup', () => {
     const target = path.join(dir.path, 'cli-backup');
     const run = await runCli(['backup', target], env());
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(new RegExp(`backed up 30 papers from ${dataDir.replaceAll('/', '\\/')} to ${target.replaceAll('/', '\\/')}: papers\\.db \\(.+\\), papers\\.1\\.hnsw \\(`));
+    expect(run.stderr).toMatch(
+      new RegExp(`backed up 30 papers from ${dataDir.replaceAll('/', '\\/')} to ${target.replaceAll('/', '\\/')}: papers\\.db \\(.+\\), papers\\.1\\.hnsw \\(`),
+    );
     expect(readdirSync(target).sort()).toEqual(['papers.1.hnsw', 'papers.db']);
   });
 });

@@ -114,4 +114,3 @@ describe('paperseek eval', () => {
     expect(bad.stderr).toContain('fuzzy');
   });
 });
-

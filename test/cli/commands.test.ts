@@ -74,8 +74,23 @@ describe('paperseek search', () => {
     expect(body.results).toHaveLength(5);
     expect(Object.keys(body.results[0]).sort()).toEqual(
       [
-        'abstract', 'authors', 'authors_count', 'categories', 'doi', 'github_url', 'highlights', 'id', 'project_url', 'published', 'ranks',
-        'score', 'scores', 'title', 'updated', 'upvotes', 'url',
+        'abstract',
+        'authors',
+        'authors_count',
+        'categories',
+        'doi',
+        'github_url',
+        'highlights',
+        'id',
+        'project_url',
+        'published',
+        'ranks',
+        'score',
+        'scores',
+        'title',
+        'updated',
+        'upvotes',
+        'url',
       ].sort(),
     );
     const next = await json('search', 'disentanglement diffusion', '-k', '5', '--offset', '5');
@@ -165,8 +180,20 @@ describe('paperseek stats', () => {
 // Last, because it adds papers the counts above do not expect.
 describe('categories and ids containing /', () => {
   const paper = (id: string, title: string, categories: string[]): PaperRecord => ({
-    id, title, abstract: `${title}: an abstract about diffusion.`, authors: null, authors_count: null, published: null, updated: null,
-    categories, doi: null, upvotes: null, url: null, github_url: null, project_url: null, extra: {},
+    id,
+    title,
+    abstract: `${title}: an abstract about diffusion.`,
+    authors: null,
+    authors_count: null,
+    published: null,
+    updated: null,
+    categories,
+    doi: null,
+    upvotes: null,
+    url: null,
+    github_url: null,
+    project_url: null,
+    extra: {},
   });
 
   beforeAll(async () => {
@@ -174,7 +201,10 @@ describe('categories and ids containing /', () => {
     const store = openTestStore(env().PAPERSEEK_DATA_DIR);
     try {
       await ingestRecords(
-        [paper('hep-ph/0307015', 'Quark diffusion on the lattice', ['hep-ph', 'hep-lat']), paper('2411.90001', 'Tabular diffusion', ['cs.LG', 'stat.ML', 'cs.AI'])],
+        [
+          paper('hep-ph/0307015', 'Quark diffusion on the lattice', ['hep-ph', 'hep-lat']),
+          paper('2411.90001', 'Tabular diffusion', ['cs.LG', 'stat.ML', 'cs.AI']),
+        ],
         store,
         embedder,
       );

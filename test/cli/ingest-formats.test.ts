@@ -84,7 +84,10 @@ describe('ingest of real files', () => {
     expect(run.stderr).toContain(`id: duplicate id (1; e.g. ${file}:7)`);
     expect(run.stderr).toContain(`kept 1 with a field dropped: published: must be a date like 2024-11-25 or an ISO datetime (1; e.g. ${file}:6)`);
     // One line per record in the report: what went wrong and the record as the file had it.
-    const lines = readFileSync(report, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const lines = readFileSync(report, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.map((l) => [l.kind, l.line])).toEqual([
       ['skipped', 2],
       ['skipped', 3],
@@ -119,7 +122,10 @@ describe('ingest of real files', () => {
     expect(run.stderr).toMatch(/id: is a number beyond 9007199254740991/);
     expect(run.stderr).toMatch(/kept 1 with a field dropped: nested: is nested deeper than 16 levels \(1; e\.g\. \S+:2\)/);
     expect(storedIds('hostile')).toEqual(['good-1', 'deep-1', 'good-2']);
-    const lines = readFileSync(report, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const lines = readFileSync(report, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.map((l) => [l.kind, l.line, 'record' in l])).toEqual([
       ['field dropped', 2, false],
       ['skipped', 3, false],
@@ -137,7 +143,8 @@ describe('ingest of real files', () => {
   });
 
   it('--delete-missing works on streamed input (gzip on standard input)', async () => {
-    const papers = (ids: number[]) => ids.map((i) => JSON.stringify({ id: `p${i}`, title: `Zymurgy paper ${i}`, abstract: `Fermentation study ${i}.` })).join('\n');
+    const papers = (ids: number[]) =>
+      ids.map((i) => JSON.stringify({ id: `p${i}`, title: `Zymurgy paper ${i}`, abstract: `Fermentation study ${i}.` })).join('\n');
     const env = envFor('delete');
     expect((await runCli(['ingest', '-'], env, papers([1, 2, 3, 4, 5]))).code).toBe(0);
     const run = await runCli(['ingest', '--delete-missing', '-'], env, gzipSync(papers([2, 4, 6])));

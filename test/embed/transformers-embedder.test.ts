@@ -82,8 +82,14 @@ describe('TransformersEmbedder', () => {
   it('names the model, where it looked and what to do when a model cannot be loaded', async () => {
     const modelsDir = inject('modelsDir');
     const attempt = TransformersEmbedder.create({
-      model: 'no-such-model', modelDir: modelsDir, dtype: 'q8', pooling: 'mean', normalize: true,
-      queryPrefix: '', passagePrefix: '', batchSize: 8,
+      model: 'no-such-model',
+      modelDir: modelsDir,
+      dtype: 'q8',
+      pooling: 'mean',
+      normalize: true,
+      queryPrefix: '',
+      passagePrefix: '',
+      batchSize: 8,
     });
     const error = await attempt.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
@@ -107,7 +113,9 @@ describe('TransformersEmbedder', () => {
     expect(error.message).toContain('Set PAPERSEEK_MODEL to one of them');
     expect(error.message).not.toContain('tokenizer_class');
     expect(error.message).not.toContain('\n');
-    const noDir = (await TransformersEmbedder.create({ ...spec, model: 'lexical', modelDir: path.join(modelsDir, 'no-such-dir') }).catch((e: unknown) => e)) as AppError;
+    const noDir = (await TransformersEmbedder.create({ ...spec, model: 'lexical', modelDir: path.join(modelsDir, 'no-such-dir') }).catch(
+      (e: unknown) => e,
+    )) as AppError;
     expect(noDir.message).toContain('does not exist either. Set PAPERSEEK_MODEL_DIR');
   });
 });

@@ -20,6 +20,11 @@ describe('scoreRanking', () => {
   });
 
   it('averages per query', () => {
-    expect(meanMetrics([{ ndcg: 1, recall: 1, mrr: 1 }, { ndcg: 0, recall: 0.5, mrr: 0 }])).toEqual({ ndcg: 0.5, recall: 0.75, mrr: 0.5 });
+    expect(
+      meanMetrics([
+        { ndcg: 1, recall: 1, mrr: 1 },
+        { ndcg: 0, recall: 0.5, mrr: 0 },
+      ]),
+    ).toEqual({ ndcg: 0.5, recall: 0.75, mrr: 0.5 });
   });
 });

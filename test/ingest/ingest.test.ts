@@ -40,7 +40,11 @@ describe('ingestRecords', () => {
     const target = sample[10]!;
     const changed = { ...target, abstract: 'Zymurgy and xylophone acoustics of fermentation vessels, revisited.' };
     embedder.embedded = 0;
-    const counts = await ingestRecords(sample.map((r) => (r.id === target.id ? changed : r)), store, embedder);
+    const counts = await ingestRecords(
+      sample.map((r) => (r.id === target.id ? changed : r)),
+      store,
+      embedder,
+    );
     expect(counts).toEqual({ added: 0, updated: 1, unchanged: 67, embedded: 1, pending: 0 });
     expect(embedder.embedded).toBe(1);
     expect(store.get(target.id)?.abstract).toBe(changed.abstract);

@@ -26,7 +26,7 @@ export function requireRedisServer(): void {
   if (probe.error || probe.status !== 0) {
     throw new Error(
       `redis-server is not installed (${probe.error?.message ?? probe.stderr}). The queue tests need a real Redis: ` +
-        'install Debian\'s redis-server (apt-get install -y redis-server; .ci/run does it) and run them again.',
+        "install Debian's redis-server (apt-get install -y redis-server; .ci/run does it) and run them again.",
     );
   }
 }
@@ -95,10 +95,12 @@ export function startCli(args: string[], env: Record<string, string>): CliProces
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
-    for (const listener of listeners) listener();
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      for (const listener of listeners) listener();
+      resolve(code);
+    }),
+  );
   return {
     child,
     output: () => output,

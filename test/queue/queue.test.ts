@@ -40,7 +40,11 @@ function startIngest(dataDir: string, url = redis.url()): CliProcess {
 /** Papers embedded by a worker, from its log (after offset `from`): job id → count. */
 function embeddedBy(worker: CliProcess, from = 0): Map<string, number> {
   const jobs = new Map<string, number>();
-  for (const match of worker.output().slice(from).matchAll(/job (\w{12}): (\d+) papers embedded/g)) jobs.set(match[1]!, (jobs.get(match[1]!) ?? 0) + Number(match[2]));
+  for (const match of worker
+    .output()
+    .slice(from)
+    .matchAll(/job (\w{12}): (\d+) papers embedded/g))
+    jobs.set(match[1]!, (jobs.get(match[1]!) ?? 0) + Number(match[2]));
   return jobs;
 }
 const total = (jobs: Map<string, number>) => [...jobs.values()].reduce((sum, n) => sum + n, 0);
@@ -183,7 +187,9 @@ describe('ingest --queue with paperseek workers on Redis', () => {
     const run = startIngest(dataDir, url);
     expect(await other.exited).toBe(1);
     expect(other.output()).toMatch(/refused job \w{12}: model spec differs: the job needs dtype="q8", this worker has dtype="fp32"/);
-    await run.waitFor(/warning: embedding job \w{12} attempt 1 failed: refused by worker \S+: model spec differs: the job needs dtype="q8", this worker has dtype="fp32"/);
+    await run.waitFor(
+      /warning: embedding job \w{12} attempt 1 failed: refused by worker \S+: model spec differs: the job needs dtype="q8", this worker has dtype="fp32"/,
+    );
     startWorker(url);
     expect(await run.exited, run.output()).toBe(0);
     expect(run.output()).toMatch(/added 160, .*embedded 160, vectors pending 0/);

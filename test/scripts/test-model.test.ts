@@ -52,17 +52,21 @@ async function embed(kind: TestModelKind, dtype: (typeof DTYPES)[number], texts:
 const cosine = (a: Float32Array, b: Float32Array): number => a.reduce((sum, x, i) => sum + x * (b[i] ?? 0), 0);
 
 describe.each(KINDS)('%s test model', (kind) => {
-  it.each(DTYPES)('loads and runs through transformers.js with dtype %s', async (dtype) => {
-    const [tokenizer, model] = await load(kind, dtype);
-    const inputs = tokenizer(['Disentanglement in diffusion models.', 'A longer second text about quantization noise in image super resolution networks.'], {
-      padding: true,
-      truncation: true,
-    });
-    const seq = (inputs.input_ids as Tensor).dims[1];
-    const { last_hidden_state: hidden } = (await model(inputs)) as { last_hidden_state: Tensor };
-    expect(hidden.dims).toEqual([2, seq, TEST_MODEL_SHAPES[kind].hidden]);
-    expect((hidden.data as Float32Array).every(Number.isFinite)).toBe(true);
-  }, 60_000);
+  it.each(DTYPES)(
+    'loads and runs through transformers.js with dtype %s',
+    async (dtype) => {
+      const [tokenizer, model] = await load(kind, dtype);
+      const inputs = tokenizer(['Disentanglement in diffusion models.', 'A longer second text about quantization noise in image super resolution networks.'], {
+        padding: true,
+        truncation: true,
+      });
+      const seq = (inputs.input_ids as Tensor).dims[1];
+      const { last_hidden_state: hidden } = (await model(inputs)) as { last_hidden_state: Tensor };
+      expect(hidden.dims).toEqual([2, seq, TEST_MODEL_SHAPES[kind].hidden]);
+      expect((hidden.data as Float32Array).every(Number.isFinite)).toBe(true);
+    },
+    60_000,
+  );
 
   it('truncates long input to 512 tokens', async () => {
     const [tokenizer, model] = await load(kind, 'q8');
@@ -77,12 +81,16 @@ describe('lexical test model', () => {
   const related = 'We study disentanglement of latent factors learned by diffusion models for image generation.';
   const unrelated = 'Quantization noise in super resolution networks.';
 
-  it.each(DTYPES)('ranks by shared word pieces (%s)', async (dtype) => {
-    const [q, rel, unrel] = await embed('lexical', dtype, [query, related, unrelated]);
-    expect(cosine(q!, rel!)).toBeGreaterThan(cosine(q!, unrel!) + 0.3);
-    const [a, b] = await embed('lexical', dtype, ['gene expression in tumour cells', 'quantization of transformers']);
-    expect(Math.abs(cosine(a!, b!))).toBeLessThan(0.2);
-  }, 60_000);
+  it.each(DTYPES)(
+    'ranks by shared word pieces (%s)',
+    async (dtype) => {
+      const [q, rel, unrel] = await embed('lexical', dtype, [query, related, unrelated]);
+      expect(cosine(q!, rel!)).toBeGreaterThan(cosine(q!, unrel!) + 0.3);
+      const [a, b] = await embed('lexical', dtype, ['gene expression in tumour cells', 'quantization of transformers']);
+      expect(Math.abs(cosine(a!, b!))).toBeLessThan(0.2);
+    },
+    60_000,
+  );
 
   it('pools to the sum of (1 + ln tf) · idf · direction over distinct pieces', async () => {
     const [tokenizer, model] = await load('lexical', 'fp32');

@@ -4,8 +4,14 @@ import { reciprocalRankFusion, semanticConfidence } from '../../src/search/fusio
 describe('reciprocalRankFusion', () => {
   it('adds weight / (rrfK + rank) over the sides that retrieved a label', () => {
     const fused = reciprocalRankFusion(
-      [[1, 0.9], [2, 0.8]],
-      [[2, 7.5], [3, 3.1]],
+      [
+        [1, 0.9],
+        [2, 0.8],
+      ],
+      [
+        [2, 7.5],
+        [3, 3.1],
+      ],
       { rrfK: 60, weights: { semantic: 1, keyword: 2 } },
     );
     expect(fused.map((c) => c.label)).toEqual([2, 3, 1]);

@@ -12,7 +12,20 @@ import { HNSW, tempDir } from '../support/fixtures.ts';
 import { random } from '../support/random.ts';
 
 const record = (id: string, title: string, abstract: string): PaperRecord => ({
-  id, title, abstract, authors: null, authors_count: null, published: null, updated: null, categories: null, doi: null, upvotes: null, url: null, github_url: null, project_url: null, extra: {},
+  id,
+  title,
+  abstract,
+  authors: null,
+  authors_count: null,
+  published: null,
+  updated: null,
+  categories: null,
+  doi: null,
+  upvotes: null,
+  url: null,
+  github_url: null,
+  project_url: null,
+  extra: {},
 });
 const write = (store: PaperStore, records: PaperRecord[]) =>
   store.write(records.map((r) => ({ record: r, hashes: { content: r.title + r.abstract, record: r.title + r.abstract }, vector: null })));
@@ -108,7 +121,10 @@ describe('keyword ranking', () => {
     const dense = tempDir();
     const small = PaperStore.open({ dataDir: dense.path, hnsw: HNSW });
     try {
-      write(small, [1, 2, 3, 4].map((n) => record(`d${n}`, 'Same title', `${'common '.repeat(n)}filler text here`)));
+      write(
+        small,
+        [1, 2, 3, 4].map((n) => record(`d${n}`, 'Same title', `${'common '.repeat(n)}filler text here`)),
+      );
       const result = new KeywordSearch(small).search('common', undefined, 10);
       const ids = small.papersByLabels(result.hits.map(([label]) => label));
       expect(result.hits.map(([label]) => ids.get(label)!.id)).toEqual(['d4', 'd3', 'd2', 'd1']);
@@ -143,8 +159,15 @@ describe('keyword ranking', () => {
 
   it('marks the total a lower bound once it passes the cap, and exact below it', () => {
     const ranker = new KeywordRanker(DEFAULT_BM25);
-    const common = [{ term: VOCABULARY[0]!, count: 1 }, { term: VOCABULARY[1]!, count: 1 }, { term: VOCABULARY[300]!, count: 3 }];
-    const [capped, full] = store.keyword.read((view) => [ranker.rank(view, common, 10, { exactTotalUnder: 50 }), ranker.rank(view, common, 10, { prune: false })]);
+    const common = [
+      { term: VOCABULARY[0]!, count: 1 },
+      { term: VOCABULARY[1]!, count: 1 },
+      { term: VOCABULARY[300]!, count: 3 },
+    ];
+    const [capped, full] = store.keyword.read((view) => [
+      ranker.rank(view, common, 10, { exactTotalUnder: 50 }),
+      ranker.rank(view, common, 10, { prune: false }),
+    ]);
     expect(capped.hits).toEqual(full.hits);
     expect(full.exact).toBe(true);
     expect(capped.exact).toBe(false);

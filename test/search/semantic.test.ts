@@ -13,12 +13,22 @@ const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1
 const randomVector = () => Float32Array.from({ length: DIMS }, random);
 
 const record = (i: number): PaperRecord => ({
-  id: `p${i}`, title: `Paper ${i}`, abstract: `Abstract of paper ${i}`, authors: null, authors_count: null,
+  id: `p${i}`,
+  title: `Paper ${i}`,
+  abstract: `Abstract of paper ${i}`,
+  authors: null,
+  authors_count: null,
   // 3% of papers are from 2020, the rest from 2023; every other paper has code.
-  published: i % 33 === 0 ? '2020-06-01' : '2023-06-01', updated: null, doi: null,
+  published: i % 33 === 0 ? '2020-06-01' : '2023-06-01',
+  updated: null,
+  doi: null,
   // The 2020 papers are hep-ph (3%), the rest cs: a third cs.LG + stat.ML, two thirds cs.CV.
   categories: i % 33 === 0 ? ['hep-ph'] : i % 3 === 0 ? ['cs.LG', 'stat.ML'] : ['cs.CV'],
-  upvotes: i % 10, url: null, github_url: i % 2 === 0 ? `https://github.com/x/p${i}` : null, project_url: null, extra: {},
+  upvotes: i % 10,
+  url: null,
+  github_url: i % 2 === 0 ? `https://github.com/x/p${i}` : null,
+  project_url: null,
+  extra: {},
 });
 
 const dir = tempDir();
@@ -53,7 +63,10 @@ describe('semanticCandidates with filters', () => {
     const query = randomVector();
     const found = semanticCandidates(store, query, 20, filter, exactScanMax);
     expect(found).toHaveLength(20);
-    const passing = store.labelsPassing(found.map(([label]) => label), filter);
+    const passing = store.labelsPassing(
+      found.map(([label]) => label),
+      filter,
+    );
     expect(passing.size).toBe(20);
     const truth = exactScan(store.vectorsPassing(filter), query, 20).map(([label]) => label);
     const overlap = found.filter(([label]) => truth.includes(label)).length;

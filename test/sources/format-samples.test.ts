@@ -91,7 +91,11 @@ const CASES: Case[] = [
     file: 'csv/arxiv_data.head100.csv',
     count: 100,
     records: {
-      '2505.24868': { authors: ['Kalle Alaluusua', 'Konstantin Avrachenkov', expect.any(String), expect.any(String)] as string[], categories: ['math.ST', 'stat.ML'], url: 'https://arxiv.org/abs/2505.24868' },
+      '2505.24868': {
+        authors: ['Kalle Alaluusua', 'Konstantin Avrachenkov', expect.any(String), expect.any(String)] as string[],
+        categories: ['math.ST', 'stat.ML'],
+        url: 'https://arxiv.org/abs/2505.24868',
+      },
       '2505.24018': { authors: ['Milena Weiershausen'], categories: ['math.DG', 'math.SG'], published: null },
     },
   },

@@ -103,7 +103,15 @@ describe('parseHfPage on the sample page', () => {
   });
 
   it('falls back to the current UTC year only when no entry prints its year', () => {
-    const page = ['Only Paper', '', 'x'.repeat(20) + ' ' + 'An abstract paragraph, long enough to read as one. '.repeat(3), '', '  • 2 authors', '·', 'Jul 18 5'].join('\n');
+    const page = [
+      'Only Paper',
+      '',
+      'x'.repeat(20) + ' ' + 'An abstract paragraph, long enough to read as one. '.repeat(3),
+      '',
+      '  • 2 authors',
+      '·',
+      'Jul 18 5',
+    ].join('\n');
     const result = parseHfPage(page, 'p.txt');
     expect(result.records[0]!.record.published).toBe(`${new Date().getUTCFullYear()}-07-18`);
     expect(result.notes.join('\n')).toContain('current UTC year');
@@ -113,9 +121,7 @@ describe('parseHfPage on the sample page', () => {
     expect(paper('attencraft-attention-guided-disentanglement-of-multiple-concepts-for-text-to-ima').github_url).toBe(
       'https://github.com/junjie-shentu/AttenCraft',
     );
-    expect(paper('parot-patch-wise-rotation-invariant-network-via-feature-disentanglement-and-pose').project_url).toBe(
-      'https://patchrot.github.io/',
-    );
+    expect(paper('parot-patch-wise-rotation-invariant-network-via-feature-disentanglement-and-pose').project_url).toBe('https://patchrot.github.io/');
   });
 
   it('never turns page chrome into a paper, and says what it skipped', () => {
@@ -144,15 +150,33 @@ describe('parseHfPage on the sample page', () => {
 const abstract = (topic: string) =>
   `We study ${topic} in depth. This paragraph is long enough to read as an abstract rather than a heading, ` +
   'and it says what was done, how, and what came out of it.';
-const longTitle =
-  'A Remarkably Long Title About Disentangled Representations That Keeps Going Well Past One Hundred Characters To Test Chrome';
+const longTitle = 'A Remarkably Long Title About Disentangled Representations That Keeps Going Well Past One Hundred Characters To Test Chrome';
 
 describe('parseHfPage on other pages of the same format', () => {
   it('skips different chrome without knowing its text, including a lone date before a long title', () => {
     const page = [
-      'Trending Papers', '', 'Sign in to follow', '', 'Dec 3', '',
-      longTitle, '', abstract('alpha'), '', '  • 3 authors', '·', 'Dec 1, 2024 12', '',
-      'Second Paper', '', abstract('beta'), '', '  • 1 author', '·', 'Feb 29', '',
+      'Trending Papers',
+      '',
+      'Sign in to follow',
+      '',
+      'Dec 3',
+      '',
+      longTitle,
+      '',
+      abstract('alpha'),
+      '',
+      '  • 3 authors',
+      '·',
+      'Dec 1, 2024 12',
+      '',
+      'Second Paper',
+      '',
+      abstract('beta'),
+      '',
+      '  • 1 author',
+      '·',
+      'Feb 29',
+      '',
       'Load more',
     ].join('\n');
     const result = parseHfPage(page, 'p.txt', { capturedYear: 2024 });
@@ -173,12 +197,39 @@ describe('parseHfPage on other pages of the same format', () => {
 
   it('reports unrecognised text between papers, bad dates and duplicate ids as problems', () => {
     const page = [
-      'Paper One', '', abstract('one'), '', '  • 2 authors', '·', 'Jan 5, 2024', '',
-      'Stray line', '',
-      'Paper Two', '', abstract('two'), '', '  • 2 authors', '·', 'Feb 30, 2024', '',
-      'Paper One', '', abstract('again'), '', '  • 2 authors', '·', 'Mar 1, 2024', '',
-      '深度学习', '', abstract('no slug'), '',
-      'Paper Three', '', abstract('three'),
+      'Paper One',
+      '',
+      abstract('one'),
+      '',
+      '  • 2 authors',
+      '·',
+      'Jan 5, 2024',
+      '',
+      'Stray line',
+      '',
+      'Paper Two',
+      '',
+      abstract('two'),
+      '',
+      '  • 2 authors',
+      '·',
+      'Feb 30, 2024',
+      '',
+      'Paper One',
+      '',
+      abstract('again'),
+      '',
+      '  • 2 authors',
+      '·',
+      'Mar 1, 2024',
+      '',
+      '深度学习',
+      '',
+      abstract('no slug'),
+      '',
+      'Paper Three',
+      '',
+      abstract('three'),
     ].join('\r\n');
     const result = parseHfPage(page, 'p.txt', { capturedYear: 2024 });
     expect(result.records.map((r) => r.record.id)).toEqual(['paper-one', 'paper-three']);

@@ -131,12 +131,6 @@ describe('parseJsonRecord', () => {
   });
 
   it('reports every bad field of a record', () => {
-    expect(problems({ title: '', authors: ['', 'B', 2], upvotes: -2 }).map((p) => p.field)).toEqual([
-      'title',
-      'abstract',
-      'authors.0',
-      'authors.2',
-      'upvotes',
-    ]);
+    expect(problems({ title: '', authors: ['', 'B', 2], upvotes: -2 }).map((p) => p.field)).toEqual(['title', 'abstract', 'authors.0', 'authors.2', 'upvotes']);
   });
 });

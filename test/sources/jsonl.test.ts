@@ -119,9 +119,7 @@ describe('JSON arrays', () => {
     const path = await write('broken.json', ['[', '  {"title": "One", "abstract": "First."},', '  {"title": "Two" "abstract": "x"}', ']']);
     const result = await readSource(path);
     expect(result.records.map((r) => r.id)).toEqual(['one']);
-    expect(result.problems).toEqual([
-      { file: path, line: 3, field: '(file)', reason: expect.stringMatching(/^not valid JSON, reading stopped: /) },
-    ]);
+    expect(result.problems).toEqual([{ file: path, line: 3, field: '(file)', reason: expect.stringMatching(/^not valid JSON, reading stopped: /) }]);
   });
 
   it('reports a truncated document at its end', async () => {
@@ -132,7 +130,13 @@ describe('JSON arrays', () => {
   });
 
   it('reads records out of API list wrappers and a single-object document', async () => {
-    const wrapped = await write('list.json', ['{"meta": {"count": 2},', ' "results": [', '  {"title": "A", "abstract": "x"},', '  {"title": "B", "abstract": "y"}', ' ]}']);
+    const wrapped = await write('list.json', [
+      '{"meta": {"count": 2},',
+      ' "results": [',
+      '  {"title": "A", "abstract": "x"},',
+      '  {"title": "B", "abstract": "y"}',
+      ' ]}',
+    ]);
     expect((await readSource(wrapped)).records.map((r) => r.id)).toEqual(['a', 'b']);
     const data = await write('data.json', ['{"total": 1, "data": [{"title": "C", "abstract": "z"}]}']);
     expect((await readSource(data)).records.map((r) => r.id)).toEqual(['c']);

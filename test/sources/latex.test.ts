@@ -77,8 +77,6 @@ describe('decodeLatex', () => {
         if (/[^\x00-\x7f]/.test(first!)) expect(decoded).toContain(first);
       }
     }
-    expect(decodeLatex(String.raw`Rastislav \v{S}r\'amek, Bro\v{n}a Brejov\'a, Tom\'a\v{s} Vina\v{r}`)).toBe(
-      'Rastislav Šrámek, Broňa Brejová, Tomáš Vinař',
-    );
+    expect(decodeLatex(String.raw`Rastislav \v{S}r\'amek, Bro\v{n}a Brejov\'a, Tom\'a\v{s} Vina\v{r}`)).toBe('Rastislav Šrámek, Broňa Brejová, Tomáš Vinař');
   });
 });

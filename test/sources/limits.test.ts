@@ -27,8 +27,16 @@ async function* pieces(text: string, size: number) {
 
 describe('record limits', () => {
   it('skips a title or id over its limit, naming the size', () => {
-    expect(buildRecord({ ...base, title: 'x '.repeat(1500) })).toEqual({ ok: false, field: 'title', reason: expect.stringMatching(/^is 2,999 characters, over the 2,000/) });
-    expect(buildRecord({ ...base, id: 'i'.repeat(600) })).toEqual({ ok: false, field: 'id', reason: 'is 600 characters; the API addresses ids of at most 500' });
+    expect(buildRecord({ ...base, title: 'x '.repeat(1500) })).toEqual({
+      ok: false,
+      field: 'title',
+      reason: expect.stringMatching(/^is 2,999 characters, over the 2,000/),
+    });
+    expect(buildRecord({ ...base, id: 'i'.repeat(600) })).toEqual({
+      ok: false,
+      field: 'id',
+      reason: 'is 600 characters; the API addresses ids of at most 500',
+    });
   });
 
   it('cuts a full text given as abstract at a word, with a warning', () => {
@@ -67,7 +75,10 @@ describe('record limits', () => {
 
   it('never rounds a numeric id past 2^53', () => {
     const result = parseJsonRecord(JSON.parse(`{"id": 12345678901234567891, "title": "T", "abstract": "A."}`));
-    expect(result).toMatchObject({ ok: false, problems: [{ field: 'id', reason: expect.stringMatching(/beyond 9007199254740991.*write the id as a string/) }] });
+    expect(result).toMatchObject({
+      ok: false,
+      problems: [{ field: 'id', reason: expect.stringMatching(/beyond 9007199254740991.*write the id as a string/) }],
+    });
     expect(parseJsonRecord({ id: 9007199254740991, ...base })).toMatchObject({ ok: true, record: { id: '9007199254740991' } });
   });
 });
@@ -85,7 +96,13 @@ describe('streaming limits', () => {
   it('skips a JSON document element over the limit and reads the next one', async () => {
     const huge = 'z'.repeat(RECORD_LIMITS.recordBytes + 1024);
     const doc = `[\n{"n": 1},\n{"n": 2, "big": "${huge}", "more": [1, 2, 3]},\n{"n": 3}\n]`;
-    const items = await collect(jsonDocument((async function* () { yield Buffer.from(doc); })()));
+    const items = await collect(
+      jsonDocument(
+        (async function* () {
+          yield Buffer.from(doc);
+        })(),
+      ),
+    );
     expect(items).toEqual([
       { line: 2, value: { n: 1 } },
       { line: 3, invalid: expect.stringMatching(/the record is over the 16 MB/), field: '(record)' },
@@ -110,6 +127,9 @@ describe('XML record limit', () => {
       '</ListRecords></OAI-PMH>\n';
     const entries = await collect(readArxivOai(pieces(document, 1 << 20)));
     expect(entries.map((e) => (e.ok ? e.record.id : `skip line ${e.line}`))).toEqual(['2401.00001', 'skip line 4', '2401.00003']);
-    expect(entries[1]).toMatchObject({ ok: false, problems: [{ field: '(record)', reason: expect.stringMatching(/over the 16 MB a record may have; skipped/) }] });
+    expect(entries[1]).toMatchObject({
+      ok: false,
+      problems: [{ field: '(record)', reason: expect.stringMatching(/over the 16 MB a record may have; skipped/) }],
+    });
   });
 });

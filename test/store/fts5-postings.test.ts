@@ -9,7 +9,11 @@ import { random } from '../support/random.ts';
 
 function expected(db: Database.Database, term: string): Map<number, [number, number]> {
   const out = new Map<number, [number, number]>();
-  const rows = db.prepare('SELECT doc, col, count(*) AS n FROM temp.instances WHERE term = ? GROUP BY doc, col').all(term) as { doc: number; col: string; n: number }[];
+  const rows = db.prepare('SELECT doc, col, count(*) AS n FROM temp.instances WHERE term = ? GROUP BY doc, col').all(term) as {
+    doc: number;
+    col: string;
+    n: number;
+  }[];
   for (const { doc, col, n } of rows) {
     const counts = out.get(doc) ?? [0, 0];
     counts[col === 'title' ? 0 : 1] = n;
@@ -18,7 +22,8 @@ function expected(db: Database.Database, term: string): Map<number, [number, num
   return out;
 }
 
-const asMap = (postings: Postings) => new Map(Array.from(postings.rows, (row, i) => [row, [postings.counts[0]![i]!, postings.counts[1]![i]!] as [number, number]]));
+const asMap = (postings: Postings) =>
+  new Map(Array.from(postings.rows, (row, i) => [row, [postings.counts[0]![i]!, postings.counts[1]![i]!] as [number, number]]));
 
 function build(pageSize: number, seed: number) {
   const db = new Database(':memory:');

@@ -8,7 +8,20 @@ import type { PaperFilter } from '../../src/store/filters.ts';
 import { HNSW, tempDir } from '../support/fixtures.ts';
 
 const record = (id: string, title: string, abstract: string): PaperRecord => ({
-  id, title, abstract, authors: null, authors_count: null, published: null, updated: null, categories: null, doi: null, upvotes: null, url: null, github_url: null, project_url: null, extra: {},
+  id,
+  title,
+  abstract,
+  authors: null,
+  authors_count: null,
+  published: null,
+  updated: null,
+  categories: null,
+  doi: null,
+  upvotes: null,
+  url: null,
+  github_url: null,
+  project_url: null,
+  extra: {},
 });
 const write = (store: PaperStore, r: PaperRecord) => store.write([{ record: r, hashes: { content: r.abstract, record: r.title + r.abstract }, vector: null }]);
 const search = (store: PaperStore, query: string, filter?: PaperFilter, depth = 10) => new KeywordSearch(store).search(query, filter, depth);
@@ -51,10 +64,7 @@ describe('FullTextIndex', () => {
   it('ranks title matches above abstract-only matches', () => {
     write(store, record('abstract-only', 'Something else entirely', 'We study quasicrystals in alloys.'));
     write(store, record('in-title', 'Quasicrystals', 'We study alloys.'));
-    expect(search(store, 'quasicrystals').hits.map(([label]) => store.papersByLabels([label]).get(label)!.id)).toEqual([
-      'in-title',
-      'abstract-only',
-    ]);
+    expect(search(store, 'quasicrystals').hits.map(([label]) => store.papersByLabels([label]).get(label)!.id)).toEqual(['in-title', 'abstract-only']);
   });
 
   it('quotes every term so FTS5 operators in user text are plain words', () => {

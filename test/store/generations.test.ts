@@ -14,17 +14,36 @@ import { HNSW, tempDir } from '../support/fixtures.ts';
 
 const spec: IndexSpec = { model: 'm', dtype: 'q8', pooling: 'mean', normalize: true, queryPrefix: '', passagePrefix: '', dims: 8 };
 const record = (id: string): PaperRecord => ({
-  id, title: `Title ${id}`, abstract: `Abstract ${id}`, authors: null, authors_count: null, published: null, updated: null, categories: null, doi: null,
-  upvotes: null, url: null, github_url: null, project_url: null, extra: {},
+  id,
+  title: `Title ${id}`,
+  abstract: `Abstract ${id}`,
+  authors: null,
+  authors_count: null,
+  published: null,
+  updated: null,
+  categories: null,
+  doi: null,
+  upvotes: null,
+  url: null,
+  github_url: null,
+  project_url: null,
+  extra: {},
 });
 const vector = (i: number) => normalizeInPlace(Float32Array.from({ length: 8 }, (_, d) => Math.sin(i * 7 + d * 3)));
 const papers = (from: number, to: number) =>
-  Array.from({ length: to - from }, (_, n) => ({ record: record(`p${from + n}`), hashes: { content: `c${from + n}`, record: `r${from + n}` }, vector: vector(from + n) }));
+  Array.from({ length: to - from }, (_, n) => ({
+    record: record(`p${from + n}`),
+    hashes: { content: `c${from + n}`, record: `r${from + n}` },
+    vector: vector(from + n),
+  }));
 
 let dir: ReturnType<typeof tempDir>;
 let lines: string[];
 const open = (extra: Partial<StoreOptions> = {}) => PaperStore.open({ dataDir: dir.path, hnsw: HNSW, log: (line) => lines.push(line), ...extra });
-const hnswFiles = () => readdirSync(dir.path).filter((name) => name.endsWith('.hnsw')).sort();
+const hnswFiles = () =>
+  readdirSync(dir.path)
+    .filter((name) => name.endsWith('.hnsw'))
+    .sort();
 const nearestId = (store: PaperStore, i: number) => {
   const [first] = store.nearest(vector(i), 1);
   return first && store.papersByLabels([first[0]]).get(first[0])?.id;
@@ -133,7 +152,9 @@ describe('storage failures', () => {
       // Fill the disk, leaving too little room for the next index file.
       const free = statfsSync(mount);
       writeFileSync(path.join(mount, 'filler'), Buffer.alloc(Math.max(0, free.bavail * free.bsize - 16 * 1024)));
-      expect(() => store.save()).toThrowError(/Could not write the index file .*papers\.2\.hnsw: not enough free space.*published index \(generation 1\) is unchanged/s);
+      expect(() => store.save()).toThrowError(
+        /Could not write the index file .*papers\.2\.hnsw: not enough free space.*published index \(generation 1\) is unchanged/s,
+      );
       // SQLite's own full-disk error (raw: "database or disk is full", no path) reaches the user as
       // one line naming the database file and the free space left.
       let full: unknown;

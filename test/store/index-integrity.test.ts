@@ -15,12 +15,28 @@ import { HNSW, tempDir } from '../support/fixtures.ts';
 const DIMS = 16;
 const spec: IndexSpec = { model: 'm', dtype: 'q8', pooling: 'mean', normalize: true, queryPrefix: '', passagePrefix: '', dims: DIMS };
 const record = (id: string): PaperRecord => ({
-  id, title: `Title ${id}`, abstract: `Abstract ${id}`, authors: null, authors_count: null, published: null, updated: null, categories: null, doi: null,
-  upvotes: null, url: null, github_url: null, project_url: null, extra: {},
+  id,
+  title: `Title ${id}`,
+  abstract: `Abstract ${id}`,
+  authors: null,
+  authors_count: null,
+  published: null,
+  updated: null,
+  categories: null,
+  doi: null,
+  upvotes: null,
+  url: null,
+  github_url: null,
+  project_url: null,
+  extra: {},
 });
 const vector = (i: number) => normalizeInPlace(Float32Array.from({ length: DIMS }, (_, d) => Math.sin(i * 7 + d * 3) + Math.cos(i * d)));
 const papers = (from: number, to: number) =>
-  Array.from({ length: to - from }, (_, n) => ({ record: record(`p${from + n}`), hashes: { content: `c${from + n}`, record: `r${from + n}` }, vector: vector(from + n) }));
+  Array.from({ length: to - from }, (_, n) => ({
+    record: record(`p${from + n}`),
+    hashes: { content: `c${from + n}`, record: `r${from + n}` },
+    vector: vector(from + n),
+  }));
 
 const COUNT = 300;
 let dir: ReturnType<typeof tempDir>;
@@ -90,7 +106,11 @@ describe('verified index generations', () => {
     const damagedBytes = readFileSync(damaged);
 
     const reader = open({ role: 'reader' });
-    expect(lines.join('\n')).toMatch(new RegExp(`index file .*papers\\.1\\.hnsw is damaged \\(SHA-256 .* differs from the recorded .*\\); building the index in memory from ${COUNT} stored vectors`));
+    expect(lines.join('\n')).toMatch(
+      new RegExp(
+        `index file .*papers\\.1\\.hnsw is damaged \\(SHA-256 .* differs from the recorded .*\\); building the index in memory from ${COUNT} stored vectors`,
+      ),
+    );
     expect(answers(reader)).toEqual(expected);
     expect(reader.refresh()).toBe(false); // the rejected generation is not retried at every poll
     lines = [];

@@ -15,8 +15,20 @@ import { PaperTable } from '../../src/store/papers.ts';
 import { tempDir } from '../support/fixtures.ts';
 
 const record = (id: string, fields: Partial<PaperRecord> = {}): PaperRecord => ({
-  id, title: `Title ${id}`, abstract: `Abstract ${id} about lattice gauge theory`, authors: null, authors_count: null, published: null,
-  updated: null, categories: null, doi: null, upvotes: null, url: null, github_url: null, project_url: null, extra: {},
+  id,
+  title: `Title ${id}`,
+  abstract: `Abstract ${id} about lattice gauge theory`,
+  authors: null,
+  authors_count: null,
+  published: null,
+  updated: null,
+  categories: null,
+  doi: null,
+  upvotes: null,
+  url: null,
+  github_url: null,
+  project_url: null,
+  extra: {},
   ...fields,
 });
 const hashes = { content: 'c', record: 'r' };
@@ -45,14 +57,22 @@ const categoryRows = () =>
 /** Ids of the papers passing `filter`, sorted. */
 const passing = (filter: PaperFilter) => {
   const where = filterCondition(filter);
-  return db.prepare<unknown[], string>(`SELECT id FROM papers WHERE ${where.sql} ORDER BY id`).pluck().all(...where.params);
+  return db
+    .prepare<unknown[], string>(`SELECT id FROM papers WHERE ${where.sql} ORDER BY id`)
+    .pluck()
+    .all(...where.params);
 };
 
 describe('new paper fields', () => {
   it('round-trip through insert, update and both readers', () => {
     const full = record('hep-ph/0307015', {
-      authors: ['A. Author', 'B. Author'], authors_count: 2, published: '2003-07-01', updated: '2004-02-10',
-      categories: ['hep-ph', 'hep-lat'], doi: '10.1103/PhysRevD.68.094001', url: 'https://arxiv.org/abs/hep-ph/0307015',
+      authors: ['A. Author', 'B. Author'],
+      authors_count: 2,
+      published: '2003-07-01',
+      updated: '2004-02-10',
+      categories: ['hep-ph', 'hep-lat'],
+      doi: '10.1103/PhysRevD.68.094001',
+      url: 'https://arxiv.org/abs/hep-ph/0307015',
     });
     const label = papers.insert(full, hashes, vector);
     expect(papers.get('hep-ph/0307015')).toEqual(full);
@@ -205,7 +225,12 @@ describe('migration from schema v3', () => {
       table.update(record('old', { categories: ['hep-lat'] }), hashes, null);
       table.insert(record('new', { categories: ['hep-lat', 'hep-ph'] }), hashes, null);
       const where = filterCondition({ category: 'hep-lat' });
-      expect(migrated.prepare(`SELECT id FROM papers WHERE ${where.sql} ORDER BY id`).pluck().all(...where.params)).toEqual(['new', 'old']);
+      expect(
+        migrated
+          .prepare(`SELECT id FROM papers WHERE ${where.sql} ORDER BY id`)
+          .pluck()
+          .all(...where.params),
+      ).toEqual(['new', 'old']);
       expect(table.pendingAfter(0, 10).map((p) => p.record.id)).toEqual(['old', 'new']);
     } finally {
       migrated.close();
@@ -231,7 +256,9 @@ describe('a database written by a newer paperseek', () => {
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: 'INDEX_MISMATCH', details: { schema_version: SCHEMA_VERSION + 1, supported: SCHEMA_VERSION } });
     const message = (error as AppError).message;
-    expect(message).toContain(`${file} was written by a newer paperseek (database schema version ${SCHEMA_VERSION + 1}; this one reads up to ${SCHEMA_VERSION})`);
+    expect(message).toContain(
+      `${file} was written by a newer paperseek (database schema version ${SCHEMA_VERSION + 1}; this one reads up to ${SCHEMA_VERSION})`,
+    );
     expect(message).toContain('upgrade paperseek');
     expect(message).toContain('PAPERSEEK_DATA_DIR');
     const reopened = new Database(file);

@@ -12,8 +12,20 @@ import { HNSW, tempDir } from '../support/fixtures.ts';
 const spec: IndexSpec = { model: 'm', dtype: 'q8', pooling: 'mean', normalize: true, queryPrefix: '', passagePrefix: '', dims: 8 };
 
 const record = (id: string): PaperRecord => ({
-  id, title: `Title ${id}`, abstract: `Abstract ${id}`, authors: null, authors_count: null, published: null, updated: null, categories: null, doi: null,
-  upvotes: null, url: null, github_url: null, project_url: null, extra: {},
+  id,
+  title: `Title ${id}`,
+  abstract: `Abstract ${id}`,
+  authors: null,
+  authors_count: null,
+  published: null,
+  updated: null,
+  categories: null,
+  doi: null,
+  upvotes: null,
+  url: null,
+  github_url: null,
+  project_url: null,
+  extra: {},
 });
 
 /** Unit vector along axis `i` plus a little of axis `i+1`, so neighbours are predictable. */

@@ -76,8 +76,20 @@ describe('a writer on a damaged database', () => {
   it('refuses to write or publish, naming the file and how to recover', () => {
     const store = openTestStore(dir.path);
     const records = Array.from({ length: 400 }, (_, i) => ({
-      id: `p${i}`, title: `Paper ${i}`, abstract: `Abstract number ${i} `.repeat(40), authors: null, authors_count: null, published: null,
-      updated: null, categories: null, doi: null, upvotes: null, url: null, github_url: null, project_url: null, extra: {},
+      id: `p${i}`,
+      title: `Paper ${i}`,
+      abstract: `Abstract number ${i} `.repeat(40),
+      authors: null,
+      authors_count: null,
+      published: null,
+      updated: null,
+      categories: null,
+      doi: null,
+      upvotes: null,
+      url: null,
+      github_url: null,
+      project_url: null,
+      extra: {},
     }));
     store.write(records.map((record) => ({ record, hashes: { content: record.id, record: record.id }, vector: null })));
     store.close();
@@ -95,6 +107,10 @@ describe('a writer on a damaged database', () => {
     }
     expect(thrown).toBeInstanceOf(AppError);
     expect((thrown as AppError).code).toBe('STORAGE_FAILED');
-    expect((thrown as AppError).message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(.+\\); paperseek will not write to it .*To recover: ingest your sources again into a new data dir`));
+    expect((thrown as AppError).message).toMatch(
+      new RegExp(
+        `^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(.+\\); paperseek will not write to it .*To recover: ingest your sources again into a new data dir`,
+      ),
+    );
   });
 });

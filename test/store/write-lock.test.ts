@@ -70,7 +70,9 @@ describe('write lock', () => {
     }
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('STORAGE_BUSY');
-    expect((error as AppError).message).toBe(`Another process is writing to ${dir.path} (it holds the lock ${path.join(dir.path, 'write.lock.db')}); wait for it to finish.`);
+    expect((error as AppError).message).toBe(
+      `Another process is writing to ${dir.path} (it holds the lock ${path.join(dir.path, 'write.lock.db')}); wait for it to finish.`,
+    );
     // Readers never take the lock.
     PaperStore.open({ dataDir: dir.path, hnsw: HNSW, role: 'reader' }).close();
     child.kill('SIGKILL');

@@ -19,10 +19,7 @@ export interface LoggedRequest {
 }
 
 /** What to do with a request: undefined answers normally. */
-export type Fault =
-  | { status: number; headers?: Record<string, string>; body?: string }
-  | { reset: true }
-  | { hang: true };
+export type Fault = { status: number; headers?: Record<string, string>; body?: string } | { reset: true } | { hang: true };
 
 export interface ReplayServer {
   base: string;
@@ -101,7 +98,13 @@ export function startReplayServer(): Promise<ReplayServer> {
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = url.pathname === '/hf/api/daily_papers' ? 'hf' : url.pathname === '/oai' ? 'oai' : url.pathname === '/api/query' ? 'query' : 'other';
-    const request: LoggedRequest = { url: url.pathname + url.search, params: url.searchParams, route, at: performance.now(), userAgent: req.headers['user-agent'] };
+    const request: LoggedRequest = {
+      url: url.pathname + url.search,
+      params: url.searchParams,
+      route,
+      at: performance.now(),
+      userAgent: req.headers['user-agent'],
+    };
     const repeat = requests.filter((r) => r.url === request.url).length;
     requests.push(request);
     for (const waiter of [...waiters]) {

@@ -170,7 +170,15 @@ describe('serve with PAPERSEEK_SYNC', () => {
       return ok ? body : undefined;
     });
     expect(health.sync).toEqual([
-      expect.objectContaining({ source: 'hf-daily', status: 'ok', high_water: yesterday, error: null, resumable: false, every: '2s', last_sync_at: expect.any(String) }),
+      expect.objectContaining({
+        source: 'hf-daily',
+        status: 'ok',
+        high_water: yesterday,
+        error: null,
+        resumable: false,
+        every: '2s',
+        last_sync_at: expect.any(String),
+      }),
       expect.objectContaining({ source: `arxiv:${OAI_SET}`, status: 'ok', high_water: expect.stringMatching(/^\d{4}-\d\d-\d\d$/), every: '2s' }),
     ]);
     // Both workers reload what the syncs published.
@@ -187,7 +195,9 @@ describe('serve with PAPERSEEK_SYNC', () => {
 
     // One scheduler (the primary's), one child at a time: every start is followed by its end before the next start.
     await until('a second round', 10_000, async () => ((log().match(/sync \S+ started/g)?.length ?? 0) >= 3 ? true : undefined));
-    const events = [...log().matchAll(/paperseek: sync (\S+) (started|exited with code (\d+)|was stopped by \w+|skipped)/g)].map((m) => (m[2] === 'started' ? 'start' : 'end'));
+    const events = [...log().matchAll(/paperseek: sync (\S+) (started|exited with code (\d+)|was stopped by \w+|skipped)/g)].map((m) =>
+      m[2] === 'started' ? 'start' : 'end',
+    );
     for (let i = 0; i < events.length; i++) expect(events[i], `event ${i} of ${events.join(' ')}`).toBe(i % 2 === 0 ? 'start' : 'end');
     expect(log()).not.toMatch(/exited with code [1-9]/);
   });

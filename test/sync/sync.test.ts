@@ -53,10 +53,18 @@ const envFor = (name: string, overrides: Record<string, string> = {}) => ({
 const sync = (name: string, args: string[], overrides?: Record<string, string>) => runCli(args, envFor(name, overrides));
 
 type SourceFactory = (settings: ReturnType<typeof loadSyncSettings>) => SyncSource;
-const hf = (from: string | undefined, to: string): SourceFactory => (s) => hfDailySource({ apiUrl: s.hfApiUrl, client: new PoliteClient(s.hf), from, to });
-const oai = (from?: string): SourceFactory => (s) => arxivOaiSource({ oaiUrl: s.arxivOaiUrl, client: new PoliteClient(s.arxiv), set: OAI_SET, from });
-const query = (from?: string): SourceFactory => (s) =>
-  arxivQuerySource({ apiUrl: s.arxivApiUrl, client: new PoliteClient(s.arxiv), query: 'all:electron AND all:proton', pageSize: 4, from });
+const hf =
+  (from: string | undefined, to: string): SourceFactory =>
+  (s) =>
+    hfDailySource({ apiUrl: s.hfApiUrl, client: new PoliteClient(s.hf), from, to });
+const oai =
+  (from?: string): SourceFactory =>
+  (s) =>
+    arxivOaiSource({ oaiUrl: s.arxivOaiUrl, client: new PoliteClient(s.arxiv), set: OAI_SET, from });
+const query =
+  (from?: string): SourceFactory =>
+  (s) =>
+    arxivQuerySource({ apiUrl: s.arxivApiUrl, client: new PoliteClient(s.arxiv), query: 'all:electron AND all:proton', pageSize: 4, from });
 
 /**
  * The use case in this process (what `paperseek sync` runs, without a process and a model load
@@ -80,10 +88,12 @@ async function syncHere(name: string, factory: SourceFactory, chunkSize?: number
 function storedPapers(name: string): Map<string, { record: PaperRecord; vector: number[] | null }> {
   const store = PaperStore.open({ dataDir: dataDir(name), hnsw: HNSW, role: 'reader' });
   try {
-    return new Map(store.ids().map((id) => {
-      const vector = store.vectorOf(id)?.vector;
-      return [id, { record: store.get(id)!, vector: vector ? [...vector] : null }];
-    }));
+    return new Map(
+      store.ids().map((id) => {
+        const vector = store.vectorOf(id)?.vector;
+        return [id, { record: store.get(id)!, vector: vector ? [...vector] : null }];
+      }),
+    );
   } finally {
     store.close();
   }
@@ -145,7 +155,9 @@ describe('sync arxiv --set (OAI-PMH)', () => {
     // arXiv's politeness: each request at least the configured delay after the previous one.
     for (let i = 1; i < requests.length; i++) expect(requests[i]!.at - requests[i - 1]!.at).toBeGreaterThanOrEqual(ARXIV_DELAY_MS);
     expect([...storedPapers('oai-full').keys()].sort()).toEqual([...OAI_IDS].sort());
-    expect(syncStatus(dataDir('oai-full'))).toEqual([expect.objectContaining({ source: `arxiv:${OAI_SET}`, status: 'ok', highWater: '2017-12-14', resumable: false })]);
+    expect(syncStatus(dataDir('oai-full'))).toEqual([
+      expect.objectContaining({ source: `arxiv:${OAI_SET}`, status: 'ok', highWater: '2017-12-14', resumable: false }),
+    ]);
 
     // Incremental: from the high-water mark (inclusive), the same records read again and unchanged.
     server.requests.length = 0;
@@ -155,7 +167,8 @@ describe('sync arxiv --set (OAI-PMH)', () => {
   });
 
   it('waits out a 503 with Retry-After: 1', async () => {
-    server.fault = (request, repeat) => (request.route === 'oai' && tokenOf(request) === 'page-1' && repeat === 0 ? { status: 503, headers: { 'retry-after': '1' } } : undefined);
+    server.fault = (request, repeat) =>
+      request.route === 'oai' && tokenOf(request) === 'page-1' && repeat === 0 ? { status: 503, headers: { 'retry-after': '1' } } : undefined;
     const run = await syncHere('oai-503', oai('2017-12-14'));
     const page1 = oaiRequests().filter((r) => tokenOf(r) === 'page-1');
     expect(page1).toHaveLength(2);

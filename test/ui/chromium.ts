@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
 export const INSTALL_HINT =
-  'install one with `apt-get install -y chromium` (Debian/Ubuntu) or `npx playwright-core install chromium` (into playwright\'s cache), or set PAPERSEEK_CHROMIUM to a Chromium or Chrome binary';
+  "install one with `apt-get install -y chromium` (Debian/Ubuntu) or `npx playwright-core install chromium` (into playwright's cache), or set PAPERSEEK_CHROMIUM to a Chromium or Chrome binary";
 
 /** The Chromium to use and every place looked at (in order). */
 export function findChromium(environment: NodeJS.ProcessEnv = process.env): { path: string | undefined; tried: string[] } {

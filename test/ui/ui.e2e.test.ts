@@ -179,7 +179,11 @@ describe('web UI', () => {
     await countOf(page.locator('#results article')).toBe(0);
 
     await page.route('**/search?*', (route) =>
-      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'MODEL_UNAVAILABLE', message: 'Model "x" is not loaded.' } }) }),
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'MODEL_UNAVAILABLE', message: 'Model "x" is not loaded.' } }),
+      }),
     );
     await page.getByRole('searchbox', { name: 'Search papers' }).fill('diffusion');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
@@ -270,9 +274,19 @@ describe('web UI', () => {
     const page = await openPage();
     const requests: URL[] = [];
     const result = {
-      id: 'hep-ph/0307015', title: 'Quark diffusion on the lattice', score: 0.5, abstract: 'Heavy quarks.', published: '2003-07-01', upvotes: null,
-      authors: ['Ada One', 'Bo Two', 'Cy Three', 'Di Four'], authors_count: 12, categories: ['hep-ph', 'hep-lat'],
-      url: 'https://arxiv.org/abs/hep-ph/0307015', doi: '10.1103/PhysRevD.68.094001', github_url: null, project_url: null,
+      id: 'hep-ph/0307015',
+      title: 'Quark diffusion on the lattice',
+      score: 0.5,
+      abstract: 'Heavy quarks.',
+      published: '2003-07-01',
+      upvotes: null,
+      authors: ['Ada One', 'Bo Two', 'Cy Three', 'Di Four'],
+      authors_count: 12,
+      categories: ['hep-ph', 'hep-lat'],
+      url: 'https://arxiv.org/abs/hep-ph/0307015',
+      doi: '10.1103/PhysRevD.68.094001',
+      github_url: null,
+      project_url: null,
     };
     await page.route(/\/(search\?|papers\/)/, (route) => {
       requests.push(new URL(route.request().url()));

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { mulberry32 } from '../../test-model/prng.ts';
 
 const CATEGORIES = ['cs.LG', 'cs.CV', 'cs.CL', 'cs.AI', 'stat.ML', 'hep-ph', 'hep-th', 'math.OC', 'quant-ph', 'astro-ph.GA', 'cond-mat.str-el', 'q-bio.NC'];
-const SURNAMES = ['Bal\\\'azs', 'M\\"uller', 'Nadolsky', 'Yuan', 'Berger', 'Garc\\\'ia', 'Chen', 'Smith', 'Ivanov', 'Sato', 'Kowalski', 'Dupont'];
+const SURNAMES = ["Bal\\'azs", 'M\\"uller', 'Nadolsky', 'Yuan', 'Berger', "Garc\\'ia", 'Chen', 'Smith', 'Ivanov', 'Sato', 'Kowalski', 'Dupont'];
 const INITIALS = ['C.', 'E. L.', 'P. M.', 'C.-P.', 'A.', 'J.', 'M.', 'S. K.'];
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -76,5 +76,4 @@ export function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
-export const intList = (value: string | undefined, fallback: number[]): number[] =>
-  value ? value.split(',').map((item) => Number(item.trim())) : fallback;
+export const intList = (value: string | undefined, fallback: number[]): number[] => (value ? value.split(',').map((item) => Number(item.trim())) : fallback);

@@ -117,4 +117,3 @@ export async function sequential(port: number, mode: Mode, queries: readonly str
   }
   return summary(times);
 }
-

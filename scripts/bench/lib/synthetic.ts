@@ -46,7 +46,10 @@ export function gaussian(random: () => number): () => number {
 class Topics {
   readonly centers: Float32Array;
   readonly bases: Float32Array;
-  constructor(readonly spec: ClusterSpec, seed: number) {
+  constructor(
+    readonly spec: ClusterSpec,
+    seed: number,
+  ) {
     const normal = gaussian(prng(seed));
     const { dims, clusters, latent } = spec;
     this.centers = new Float32Array(clusters * dims);

@@ -17,7 +17,9 @@ export function registerCheck(program: Command): void {
       const report = checkStorage(dataDir);
       if (report.status === 'corrupt') process.exitCode = 1; // EXIT.failure (program.ts)
       if (options.json) {
-        console.log(JSON.stringify({ ...report, data_dir: path.resolve(dataDir), recovery: report.status === 'corrupt' ? RECOVERY_ADVICE : undefined }, null, 2));
+        console.log(
+          JSON.stringify({ ...report, data_dir: path.resolve(dataDir), recovery: report.status === 'corrupt' ? RECOVERY_ADVICE : undefined }, null, 2),
+        );
         return;
       }
       const { counts, index } = report;
@@ -27,9 +29,15 @@ export function registerCheck(program: Command): void {
           ['papers.db', report.status === 'ok' ? 'ok (quick_check)' : 'CORRUPT'],
           [
             'keyword index',
-            report.fulltext !== 'skipped' ? report.fulltext : report.status === 'corrupt' ? 'not checked (papers.db failed first)' : 'not checked (a writer held the database; run again)',
+            report.fulltext !== 'skipped'
+              ? report.fulltext
+              : report.status === 'corrupt'
+                ? 'not checked (papers.db failed first)'
+                : 'not checked (a writer held the database; run again)',
           ],
-          ...(counts ? ([['papers', `${counts.papers} (${counts.embedded} embedded, ${counts.pendingVectors} waiting for the model)`]] as [string, string][]) : []),
+          ...(counts
+            ? ([['papers', `${counts.papers} (${counts.embedded} embedded, ${counts.pendingVectors} waiting for the model)`]] as [string, string][])
+            : []),
           [
             'index file',
             report.status === 'corrupt' && !counts
@@ -43,7 +51,9 @@ export function registerCheck(program: Command): void {
         ]),
       );
       if (report.status === 'corrupt') {
-        console.error(`error: the index in ${path.resolve(dataDir)} is corrupt: ${report.problems.slice(0, 5).join('; ')}${report.problems.length > 5 ? ` (and ${report.problems.length - 5} more)` : ''}`);
+        console.error(
+          `error: the index in ${path.resolve(dataDir)} is corrupt: ${report.problems.slice(0, 5).join('; ')}${report.problems.length > 5 ? ` (and ${report.problems.length - 5} more)` : ''}`,
+        );
         console.error(RECOVERY_ADVICE);
       }
     });

@@ -12,7 +12,6 @@ import { integerIn, UsageError } from '../options.ts';
 import { createSourceProgress } from '../progress.ts';
 import { loadModel, openStore } from '../runtime.ts';
 
-
 function parseMapping(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const match = /^([a-z_]+)=(.+)$/.exec(value);
   if (!match || !(MAPPABLE_FIELDS as readonly string[]).includes(match[1]!)) {
@@ -49,12 +48,20 @@ export function registerIngest(program: Command): void {
     .option('--format <name>', `force a format instead of detecting it (${FORMAT_NAMES.join(', ')})`, parseFormat)
     .option('--map <field=column>', 'read a field from another column/key, e.g. --map abstract=summary (repeatable)', parseMapping)
     .option('--report <file.jsonl>', 'write every skipped record and dropped field, with its reason, to this JSON Lines file')
-    .option('--captured-year <year>', 'year a .txt page was captured; dates without a year get it (default: read from the page: the year after its newest dated entry)', integerIn(1900, 2100))
+    .option(
+      '--captured-year <year>',
+      'year a .txt page was captured; dates without a year get it (default: read from the page: the year after its newest dated entry)',
+      integerIn(1900, 2100),
+    )
     .option('--delete <ids...>', 'delete these paper ids')
     .option('--delete-missing', 'delete every paper not in the given files, so the index matches them exactly')
     .option('--chunk-size <n>', 'papers committed per transaction (default 256 with a model, 2048 without)', integerIn(1, 100_000))
     .option('--queue <redis-url>', 'embed on `paperseek worker` processes through this Redis (redis://host:port/db) instead of here; one job per chunk')
-    .option('--jobs-in-flight <n>', `with --queue: chunks queued at once, at least the number of workers (default ${DEFAULT_JOBS_IN_FLIGHT})`, integerIn(1, 10_000))
+    .option(
+      '--jobs-in-flight <n>',
+      `with --queue: chunks queued at once, at least the number of workers (default ${DEFAULT_JOBS_IN_FLIGHT})`,
+      integerIn(1, 10_000),
+    )
     .action(async (files: string[], options: IngestCommandOptions) => {
       if (files.length === 0 && !options.delete) throw new UsageError('give input files, --delete <ids…>, or both');
       if (options.deleteMissing && files.length === 0) throw new UsageError('--delete-missing needs the input files to compare with');

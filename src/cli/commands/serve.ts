@@ -72,7 +72,10 @@ export async function serveCommand(config: AppConfig): Promise<void> {
   });
   // The line scripts and tests wait for (plain, on stderr); the log says the same in fields.
   console.error(`paperseek: ${serving.store.count()} papers, listening on http://${config.host ?? 'localhost'}:${serving.port}`);
-  logger.info({ port: serving.port, host: config.host ?? null, papers: serving.store.count(), generation: serving.store.generation, workers: 1 }, 'server started');
+  logger.info(
+    { port: serving.port, host: config.host ?? null, papers: serving.store.count(), generation: serving.store.generation, workers: 1 },
+    'server started',
+  );
   // PAPERSEEK_SYNC: the syncs run in child processes; this process reloads what they publish.
   const scheduler = startSyncScheduler({ dataDir: config.dataDir, syncs: config.sync });
   const shutdown = () => {
@@ -116,10 +119,12 @@ function clusterPlan(config: AppConfig, workers: number) {
       const model = await loadModel(config, { forServing: true });
       // Start-up notes are the same in every worker: the first one prints them.
       if (model.error && first) warnNoModel(logger, model.error);
-      const serving = await startServing(config, model, { checkStorage: false, buildUi: first, onServer, logger, clusterMetrics }).catch(async (error: unknown) => {
-        await model.embedder?.dispose();
-        throw error;
-      });
+      const serving = await startServing(config, model, { checkStorage: false, buildUi: first, onServer, logger, clusterMetrics }).catch(
+        async (error: unknown) => {
+          await model.embedder?.dispose();
+          throw error;
+        },
+      );
       logger.info({ port: serving.port, papers: serving.store.count(), generation: serving.store.generation }, 'worker started');
       return {
         port: serving.port,
@@ -173,7 +178,8 @@ async function startServing(
     reload = config.reloadMs > 0 ? setInterval(() => refresh(store, logger, metrics), config.reloadMs) : undefined;
     reload?.unref();
     // SQLite's quick_check on a worker thread: /health says `unchecked` until it ends, then ok/corrupt.
-    if (options.checkStorage) void search.checkStorage(path.join(config.dataDir, DB_FILE)).catch((error: unknown) => logger.error({ err: error }, 'storage check failed'));
+    if (options.checkStorage)
+      void search.checkStorage(path.join(config.dataDir, DB_FILE)).catch((error: unknown) => logger.error({ err: error }, 'storage check failed'));
     search.prepareKeywordSearch();
     // Build the web UI now, so a broken UI shows at start rather than on a user's first visit.
     if (options.buildUi && !(await app.request('/ui/app.js')).ok) logger.warn('the web UI failed to build (error above); the API works');
@@ -211,7 +217,12 @@ async function startServing(
 
 function listenError(error: NodeJS.ErrnoException, config: AppConfig): Error {
   if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES' && error.code !== 'EADDRNOTAVAIL') return error;
-  return new AppError('BAD_CONFIG', `Cannot listen on ${config.host ?? 'all interfaces'} port ${config.port}: ${error.message}. Set PORT (or --port), or HOST, to one that is free.`, undefined, { cause: error });
+  return new AppError(
+    'BAD_CONFIG',
+    `Cannot listen on ${config.host ?? 'all interfaces'} port ${config.port}: ${error.message}. Set PORT (or --port), or HOST, to one that is free.`,
+    undefined,
+    { cause: error },
+  );
 }
 
 /**

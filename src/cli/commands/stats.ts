@@ -21,9 +21,7 @@ export function registerStats(program: Command): void {
         const embedded = store.countWithVectors();
         // The vector index lives in one file per published generation (papers.<generation>.hnsw).
         const indexFile = store.indexFile ?? path.join(config.dataDir, 'papers.<none published>.hnsw');
-        const files = Object.fromEntries(
-          [path.join(config.dataDir, DB_FILE), indexFile].map((file) => [path.basename(file), fileSize(file)]),
-        );
+        const files = Object.fromEntries([path.join(config.dataDir, DB_FILE), indexFile].map((file) => [path.basename(file), fileSize(file)]));
         const stats = {
           data_dir: path.resolve(config.dataDir),
           papers,

@@ -132,10 +132,17 @@ export function registerSync(program: Command): void {
       try {
         for (const source of sources) {
           progress.start();
-          const summary = await syncSource(source, store, states, model.embedder, { chunkSize: options.chunkSize }, {
-            log: (line) => progress.log(line),
-            onProgress: (p) => progress.update(p),
-          });
+          const summary = await syncSource(
+            source,
+            store,
+            states,
+            model.embedder,
+            { chunkSize: options.chunkSize },
+            {
+              log: (line) => progress.log(line),
+              onProgress: (p) => progress.update(p),
+            },
+          );
           progress.finish();
           console.error(formatSyncSummary(summary));
           if (summary.failure) throw sourceDownError(summary);
@@ -169,7 +176,9 @@ function buildSources(kind: 'hf-daily' | 'arxiv', options: SyncCommandOptions, s
     if (options.set) throw new UsageError('give either --set (OAI-PMH harvest) or --query (API search), not both');
     only(['query', 'max', 'pageSize']);
     if (options.query.trim() === '') throw new UsageError('--query must not be empty');
-    return [arxivQuerySource({ apiUrl: settings.arxivApiUrl, client, query: options.query.trim(), max: options.max, pageSize: options.pageSize, from: options.from })];
+    return [
+      arxivQuerySource({ apiUrl: settings.arxivApiUrl, client, query: options.query.trim(), max: options.max, pageSize: options.pageSize, from: options.from }),
+    ];
   }
   if (!options.set) throw new UsageError('sync arxiv needs --set <set> (e.g. --set cs) or --query <query>');
   only(['set']);

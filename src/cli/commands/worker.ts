@@ -22,8 +22,8 @@ export function registerWorker(program: Command): void {
     .description('embed papers for `ingest --queue` runs: take jobs from the Redis queue, embed them with the configured model, return the vectors')
     .requiredOption('--queue <redis-url>', 'the Redis holding the queue, e.g. redis://127.0.0.1:6379/0')
     .option('--concurrency <n>', 'jobs taken at once; they share one model thread', integerIn(1, 64), 1)
-    .option('--lock-ms <ms>', 'job lock duration: a dead worker\'s job goes to another worker after this long', integerIn(1000, 3_600_000), DEFAULT_LOCK_MS)
-    .option('--status', 'print the queue\'s jobs, workers (model, jobs, papers) and coordinators (papers/s), then exit')
+    .option('--lock-ms <ms>', "job lock duration: a dead worker's job goes to another worker after this long", integerIn(1000, 3_600_000), DEFAULT_LOCK_MS)
+    .option('--status', "print the queue's jobs, workers (model, jobs, papers) and coordinators (papers/s), then exit")
     .option('--json', 'with --status: one JSON object')
     .action(async (options: WorkerCommandOptions) => {
       if (options.status) {
@@ -41,7 +41,13 @@ export function registerWorker(program: Command): void {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       try {
-        const outcome = await runEmbedWorker({ url: options.queue, embedding: config.embedding, concurrency: options.concurrency, lockMs: options.lockMs, signal: stop.signal });
+        const outcome = await runEmbedWorker({
+          url: options.queue,
+          embedding: config.embedding,
+          concurrency: options.concurrency,
+          lockMs: options.lockMs,
+          signal: stop.signal,
+        });
         console.error(`worker stopped: ${outcome.reason}`);
         process.exitCode = outcome.code;
       } finally {

@@ -60,7 +60,11 @@ export function arxivEntry(line: number, fields: ArxivFields): SourceEntry {
   const read = new FieldReader();
   const id = arxivId(fields.id) ?? read.warn('id', `must be an arXiv id, ${got(fields.id)}; the title slug is used instead`);
   // Papers with an erratum list every DOI ("10.1103/a 10.1103/b"); the first is the paper's own.
-  const dois = fields.doi?.trim().split(/\s+/).filter((doi) => doi !== '') ?? [];
+  const dois =
+    fields.doi
+      ?.trim()
+      .split(/\s+/)
+      .filter((doi) => doi !== '') ?? [];
   const built = buildRecord({
     id,
     title,
@@ -140,10 +144,7 @@ class FeedInfo {
 }
 
 /** Reads an arXiv API Atom response; throws on malformed XML and on an API error response. */
-export async function* readArxivAtom(
-  chunks: AsyncIterable<string>,
-  options: ArxivAtomOptions = {},
-): AsyncGenerator<SourceEntry> {
+export async function* readArxivAtom(chunks: AsyncIterable<string>, options: ArxivAtomOptions = {}): AsyncGenerator<SourceEntry> {
   const feedInfo = new FeedInfo(options.onFeedInfo);
   const elements = captureXml(chunks, {
     root: { uri: ATOM_NS, local: 'feed', format: 'an arXiv API Atom response' },

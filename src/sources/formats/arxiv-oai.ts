@@ -150,10 +150,7 @@ function recordEntry(record: XmlElement, options: ArxivOaiOptions): SourceEntry 
  * Reads an OAI-PMH ListRecords response; throws on malformed XML, on an OAI-PMH error other than
  * `noRecordsMatch` (which is simply no records) and on a metadata format other than arXiv/arXivRaw.
  */
-export async function* readArxivOai(
-  chunks: AsyncIterable<string>,
-  options: ArxivOaiOptions = {},
-): AsyncGenerator<SourceEntry> {
+export async function* readArxivOai(chunks: AsyncIterable<string>, options: ArxivOaiOptions = {}): AsyncGenerator<SourceEntry> {
   const elements = captureXml(chunks, {
     root: { uri: OAI_NS, local: 'OAI-PMH', format: 'an OAI-PMH response' },
     capture: (uri, local) => uri === OAI_NS && (local === 'record' || local === 'resumptionToken' || local === 'error'),

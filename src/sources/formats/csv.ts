@@ -22,10 +22,7 @@ export interface DelimitedOptions {
  * columns) when `fieldMap` names a column the header lacks, and when the file cannot be parsed
  * past some line (a row longer than MAX_ROW_CHARS); every other fault is a problem on its row.
  */
-export async function* readDelimited(
-  chunks: AsyncIterable<string>,
-  options: DelimitedOptions,
-): AsyncGenerator<SourceEntry> {
+export async function* readDelimited(chunks: AsyncIterable<string>, options: DelimitedOptions): AsyncGenerator<SourceEntry> {
   const lines = new LineCounter();
   let plan: ColumnPlan | undefined;
   try {
@@ -228,7 +225,10 @@ const INDEX_COLUMN = /^(?:index|unnamed:_?\d+|)$/;
 
 /** Case, surrounding space and `_`/`-`/space differences do not matter in header names. */
 function normalizeHeader(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s_-]+/g, '_');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '_');
 }
 
 interface ColumnPlan {
@@ -289,11 +289,7 @@ function columnsNamed(keys: string[], aliases: readonly string[]): number[] {
 const isField = (name: string): name is Field => (FIELDS as readonly string[]).includes(name);
 
 /** The columns `--map` names; a field or column that does not exist is the user's typo: throw. */
-function mappedColumns(
-  fieldMap: Record<string, string>,
-  keys: string[],
-  names: string[],
-): Partial<Record<Field, number>> {
+function mappedColumns(fieldMap: Record<string, string>, keys: string[], names: string[]): Partial<Record<Field, number>> {
   const fields: Partial<Record<Field, number>> = {};
   for (const [field, column] of Object.entries(fieldMap)) {
     if (!isField(field)) {
@@ -311,22 +307,10 @@ function mappedColumns(
 }
 
 /** An id the user mapped is the only place to look; otherwise any column that may hold one. */
-function arxivSources(
-  fields: Partial<Record<Field, number>>,
-  keys: string[],
-  indexColumns: number[],
-  idMapped: boolean,
-): number[] {
+function arxivSources(fields: Partial<Record<Field, number>>, keys: string[], indexColumns: number[], idMapped: boolean): number[] {
   const candidates = idMapped
     ? [fields.id]
-    : [
-        fields.id,
-        ...columnsNamed(keys, ALIASES.id),
-        fields.url,
-        ...columnsNamed(keys, ALIASES.url),
-        ...columnsNamed(keys, PDF_COLUMNS),
-        ...indexColumns,
-      ];
+    : [fields.id, ...columnsNamed(keys, ALIASES.id), fields.url, ...columnsNamed(keys, ALIASES.url), ...columnsNamed(keys, PDF_COLUMNS), ...indexColumns];
   return [...new Set(candidates.filter((i) => i !== undefined))];
 }
 
@@ -460,7 +444,10 @@ function categoriesOf(value: string | undefined, reader: FieldReader): string[] 
     return reader.warn('categories', `must be a list like ['cs.LG', 'stat.ML'] or separated by spaces, ${got(value)}; dropped`);
   }
   const separator = value.includes(';') ? ';' : value.includes(',') ? ',' : /\s+/;
-  const names = value.split(separator).map(normalizeSpace).filter((name) => name !== '');
+  const names = value
+    .split(separator)
+    .map(normalizeSpace)
+    .filter((name) => name !== '');
   return names.length > 0 ? names : null;
 }
 

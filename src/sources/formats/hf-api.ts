@@ -40,7 +40,7 @@ export function mapHfApi(value: unknown): MappedRecord {
   if (title === null || abstract === null) return { ok: false, problems, raw: value };
 
   const r = new FieldReader();
-  const at = <T,>(key: string, readField: (v: unknown, field: string) => T): T => readField(...pick(key));
+  const at = <T>(key: string, readField: (v: unknown, field: string) => T): T => readField(...pick(key));
   const rawId = at('id', (v, f) => r.text(v, f));
   // HF paper ids are arXiv ids; anything else is kept as HF's own id, linked to its HF page.
   const arxiv = arxivId(rawId);

@@ -4,7 +4,17 @@
 
 // Python's single-character escapes; anything else after `\` is kept as written, as Python does.
 const SIMPLE_ESCAPES: Record<string, string> = {
-  '\\': '\\', "'": "'", '"': '"', n: '\n', r: '\r', t: '\t', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '0': '\0',
 };
 // `\xhh`, `\uhhhh`, `\Uhhhhhhhh`: repr writes non-printable characters this way.
 const HEX_ESCAPE_LENGTH: Record<string, number> = { x: 2, u: 4, U: 8 };
@@ -30,7 +40,8 @@ export function parsePythonList(text: string): string[] | null {
     if (item === null) return null;
     items.push(item);
     reader.skipSpace();
-    if (reader.take(',')) reader.skipSpace(); // also allows the trailing comma Python accepts
+    if (reader.take(','))
+      reader.skipSpace(); // also allows the trailing comma Python accepts
     else if (reader.peek() !== ']') return null;
   }
   return reader.atEnd() ? items : null;

@@ -146,7 +146,6 @@ function explainMissing(value: Record<string, unknown>, bulk: boolean, problems:
     // No hint found elsewhere: the response was requested without the field.
     abstract.reason = 'is required; this Semantic Scholar response has no `abstract` field — request it with `fields=title,abstract,…`';
   } else if (!bulk && abstract !== undefined && value.abstract === null) {
-    abstract.reason =
-      'is required; Semantic Scholar gives no abstract for this paper (null: it withholds some abstracts for licensing reasons)';
+    abstract.reason = 'is required; Semantic Scholar gives no abstract for this paper (null: it withholds some abstracts for licensing reasons)';
   }
 }

@@ -52,8 +52,7 @@ export function oversizedEntry(line: number): SourceEntry {
 }
 
 /** A count written as element text or attribute (`cursor="0"`), or null when it is not one. */
-export const wholeNumber = (text: string | undefined): number | null =>
-  text !== undefined && /^\s*\d+\s*$/.test(text) ? Number(text) : null;
+export const wholeNumber = (text: string | undefined): number | null => (text !== undefined && /^\s*\d+\s*$/.test(text) ? Number(text) : null);
 
 /** `<name xmlns="uri">` as it would be written, for messages. */
 const describe = (local: string, uri: string): string => `<${local}${uri === '' ? '' : ` xmlns="${uri}"`}>`;

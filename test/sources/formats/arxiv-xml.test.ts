@@ -38,9 +38,7 @@ function records(entries: SourceEntry[]): PaperRecord[] {
   });
 }
 
-const ATOM_OPEN =
-  '<?xml version="1.0" encoding="UTF-8"?>\n' +
-  '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">\n';
+const ATOM_OPEN = '<?xml version="1.0" encoding="UTF-8"?>\n' + '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">\n';
 
 /** An OAI-PMH ListRecords response around `records` (lines 1-4 are the envelope). */
 function oaiResponse(records: string, prefix = 'arXiv'): string {
@@ -67,8 +65,16 @@ describe('readArxivAtom', () => {
     expect(entries.map((entry) => entry.line)).toEqual([10, 50, 73, 93, 127, 154, 173, 199, 223, 247]);
     const papers = records(entries);
     expect(papers.map((paper) => paper.id)).toEqual([
-      'nucl-ex/0408020', '1309.4668', '1606.02159', '1610.08734', '2102.00018',
-      '0803.1617', '1205.6628', 'nucl-th/9910021', '1602.03411', '1401.3666',
+      'nucl-ex/0408020',
+      '1309.4668',
+      '1606.02159',
+      '1610.08734',
+      '2102.00018',
+      '0803.1617',
+      '1205.6628',
+      'nucl-th/9910021',
+      '1602.03411',
+      '1401.3666',
     ]);
 
     const [first, second] = papers;
@@ -160,9 +166,7 @@ describe('readArxivAtom', () => {
       '    <author><name>arXiv api core</name></author>\n' +
       '  </entry>\n' +
       '</feed>\n';
-    await expect(collect(readArxivAtom(chunks(response)))).rejects.toThrow(
-      'arXiv API error (entry at line 5): incorrect id format for 1234.1234v1',
-    );
+    await expect(collect(readArxivAtom(chunks(response)))).rejects.toThrow('arXiv API error (entry at line 5): incorrect id format for 1234.1234v1');
   });
 
   it('skips an entry without abstract, keeps one with unreadable optional fields', async () => {

@@ -85,10 +85,9 @@ describe('the arxiv_data CSV sample (CRLF rows, LF inside quoted abstracts, Pyth
 describe('columns', () => {
   it('reads TSV, where commas and quotes-in-text are ordinary characters', async () => {
     const entries = await collect(
-      readDelimited(
-        pieces('Title\tAbstract\tAuthors\tCategories\tPublished\nA, B and C\tSome "text", here.\tAnn Lee; Bob Ray\tcs.LG cs.AI\t2024-11-25\n'),
-        { delimiter: '\t' },
-      ),
+      readDelimited(pieces('Title\tAbstract\tAuthors\tCategories\tPublished\nA, B and C\tSome "text", here.\tAnn Lee; Bob Ray\tcs.LG cs.AI\t2024-11-25\n'), {
+        delimiter: '\t',
+      }),
     );
     expect(entries).toEqual([
       {
@@ -210,7 +209,7 @@ describe('columns', () => {
   });
 
   it('without an abstract column every row says which columns the file has', async () => {
-    const entries = await csv("index,title,tags,authors\n1,A,\"['x']\",B\n2,C,\"['y']\",D\n");
+    const entries = await csv('index,title,tags,authors\n1,A,"[\'x\']",B\n2,C,"[\'y\']",D\n');
     expect(entries).toEqual([
       {
         ok: false,
@@ -289,7 +288,9 @@ describe('faulty rows', () => {
       [true, 2],
       [false, 4],
     ]);
-    expect(entries[1]).toMatchObject({ problems: [{ field: '(row)', reason: expect.stringMatching(/^a quoted cell that starts on this row is never closed/) }] });
+    expect(entries[1]).toMatchObject({
+      problems: [{ field: '(row)', reason: expect.stringMatching(/^a quoted cell that starts on this row is never closed/) }],
+    });
   });
 
   it('throws, naming the line, on a row too long to be real rather than holding the file in memory', async () => {

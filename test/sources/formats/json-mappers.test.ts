@@ -61,7 +61,9 @@ describe('arXiv metadata snapshot (Kaggle)', () => {
     expect(paper).toEqual({
       id: '0704.0001',
       title: 'Calculation of prompt diphoton production cross sections at Tevatron and LHC energies',
-      abstract: expect.stringMatching(/^A fully differential calculation in perturbative quantum chromodynamics is presented for .* judicious selection of events\.$/),
+      abstract: expect.stringMatching(
+        /^A fully differential calculation in perturbative quantum chromodynamics is presented for .* judicious selection of events\.$/,
+      ),
       // authors_parsed: "Balázs" decoded by arXiv, and "C. -P." put back together.
       authors: ['C. Balázs', 'E. L. Berger', 'P. M. Nadolsky', 'C.-P. Yuan'],
       authors_count: 4,
@@ -158,9 +160,7 @@ describe('arXiv metadata snapshot (Kaggle)', () => {
     ]);
     expect(problems(mapArxivSnapshot({ ...rest, abstract: ' \n ' }))).toEqual([{ field: 'abstract', reason: 'must not be empty' }]);
     expect(problems(mapArxivSnapshot({ ...rest, abstract: 42 }))).toEqual([{ field: 'abstract', reason: 'must be text, got number 42' }]);
-    expect(problems(mapArxivSnapshot('0704.0002'))).toEqual([
-      { field: '(record)', reason: 'an arXiv snapshot line must be a JSON object, got "0704.0002"' },
-    ]);
+    expect(problems(mapArxivSnapshot('0704.0002'))).toEqual([{ field: '(record)', reason: 'an arXiv snapshot line must be a JSON object, got "0704.0002"' }]);
   });
 });
 
@@ -232,9 +232,7 @@ describe('Hugging Face papers API', () => {
   });
 
   it('keeps hidden authors and ids that are not arXiv ids', () => {
-    const mapped = record(
-      mapHfApi({ id: 'hf-123', title: 'T', summary: 'S', upvotes: 0, authors: [{ name: 'A', hidden: true }, { name: 'B' }] }),
-    );
+    const mapped = record(mapHfApi({ id: 'hf-123', title: 'T', summary: 'S', upvotes: 0, authors: [{ name: 'A', hidden: true }, { name: 'B' }] }));
     expect(mapped).toMatchObject({ id: 'hf-123', url: 'https://huggingface.co/papers/hf-123', authors: ['A', 'B'], upvotes: 0 });
   });
 
@@ -351,7 +349,10 @@ describe('Semantic Scholar', () => {
     externalids: { ACL: null, DBLP: 'journals/corr/abs-2004-07180', ArXiv: '2004.07180', MAG: '3016019440', CorpusId: '215416146', PubMed: null, DOI: null },
     url: 'https://www.semanticscholar.org/paper/5c5751d45e298cea054f32b392c12c61027d2fe7',
     title: 'SPECTER: Document-level Representation Learning using Citation-informed Transformers',
-    authors: [{ authorId: '2121764', name: 'Arman Cohan' }, { authorId: '46411828', name: 'Sergey Feldman' }],
+    authors: [
+      { authorId: '2121764', name: 'Arman Cohan' },
+      { authorId: '46411828', name: 'Sergey Feldman' },
+    ],
     venue: 'Annual Meeting of the Association for Computational Linguistics',
     publicationvenueid: '1e33b3be-b2ab-46e9-96e8-d4eb4bad6e44',
     year: 2020,
@@ -359,7 +360,10 @@ describe('Semantic Scholar', () => {
     citationcount: 555,
     influentialcitationcount: 99,
     isopenaccess: true,
-    s2fieldsofstudy: [{ category: 'Computer Science', source: 'external' }, { category: 'Computer Science', source: 's2-fos-model' }],
+    s2fieldsofstudy: [
+      { category: 'Computer Science', source: 'external' },
+      { category: 'Computer Science', source: 's2-fos-model' },
+    ],
     publicationtypes: ['JournalArticle'],
     publicationdate: '2020-04-15',
     journal: { name: 'ArXiv', volume: 'abs/2004.07180' },
