@@ -148,8 +148,14 @@ class DocumentRouter {
 
   token(info: ParsedTokenInfo): void {
     const { token } = info;
-    if (this.element) return this.continueElement(info);
-    if (this.depth === 0) return this.startRoot(info);
+    if (this.element) {
+      this.continueElement(info);
+      return;
+    }
+    if (this.depth === 0) {
+      this.startRoot(info);
+      return;
+    }
     if (this.depth === this.recordsDepth) {
       if (token === TokenType.COMMA) return;
       if (token === TokenType.RIGHT_BRACKET) {
@@ -158,7 +164,8 @@ class DocumentRouter {
         this.root?.write(info);
         return;
       }
-      return this.startElement(info);
+      this.startElement(info);
+      return;
     }
     this.root?.write(info);
     if (this.depth === 1) this.trackRootKey(info);

@@ -48,7 +48,7 @@ async function openPage(search = ''): Promise<Page> {
 const POLL = { timeout: 15_000, interval: 50 };
 const textOf = (locator: Locator) => expect.poll(() => locator.innerText(), POLL);
 const countOf = (locator: Locator) => expect.poll(() => locator.count(), POLL);
-const valueOf = (locator: Locator) => expect.poll(() => locator.inputValue(), POLL);
+const inputValueOf = (locator: Locator) => expect.poll(() => locator.inputValue(), POLL);
 const focused = (locator: Locator) => expect.poll(() => locator.evaluate((node) => node === document.activeElement), POLL).toBe(true);
 const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: POLL.timeout });
 
@@ -129,9 +129,9 @@ describe('web UI', () => {
 
     const shared = await browser.context.newPage();
     await shared.goto(url);
-    await valueOf(shared.getByRole('searchbox', { name: 'Search papers' })).toBe('disentanglement');
+    await inputValueOf(shared.getByRole('searchbox', { name: 'Search papers' })).toBe('disentanglement');
     expect(await shared.getByRole('radio', { name: 'Keyword' }).isChecked()).toBe(true);
-    await valueOf(shared.getByLabel('Code', { exact: true })).toBe('true');
+    await inputValueOf(shared.getByLabel('Code', { exact: true })).toBe('true');
     await countOf(shared.locator('#results article')).toBe(count);
     expect(await resultTitles(shared)).toEqual(before);
 
@@ -144,8 +144,8 @@ describe('web UI', () => {
 
   it('narrows results by date and upvotes', async () => {
     const page = await openPage('?q=learning&mode=keyword&published_from=2024-01-01&min_upvotes=5');
-    await valueOf(page.getByLabel('From')).toBe('2024-01-01');
-    await valueOf(page.getByLabel('Min upvotes')).toBe('5');
+    await inputValueOf(page.getByLabel('From')).toBe('2024-01-01');
+    await inputValueOf(page.getByLabel('Min upvotes')).toBe('5');
     await textOf(status(page)).toMatch(/Showing|No results/);
     const dates = await page.locator('#results article time').evaluateAll((items) => items.map((item) => item.getAttribute('datetime')));
     for (const date of dates) expect(date! >= '2024-01-01').toBe(true);
@@ -310,7 +310,7 @@ describe('web UI', () => {
     // A category of a result narrows the search to it.
     await article.getByRole('button', { name: 'hep-lat' }).click();
     await expect.poll(() => params(page).get('category'), POLL).toBe('hep-lat');
-    await valueOf(category).toBe('hep-lat');
+    await inputValueOf(category).toBe('hep-lat');
     await expect.poll(() => requests.at(-1)!.searchParams.get('category'), POLL).toBe('hep-lat');
 
     // A value the API would reject is not sent: the field keeps it, marked invalid.
