@@ -87,7 +87,7 @@ const EnvSchema = z.object({
     .string()
     .default('english')
     .refine((value) => value in STOPWORD_LISTS || existsSync(value), 'a list name (english, lucene, none) or an existing file'),
-  PAPERSEEK_POSTINGS_CACHE_MB: z.coerce.number().min(0).max(1_000_000).default(512),
+  PAPERSEEK_POSTINGS_CACHE_MB: z.coerce.number().min(0).max(1_000_000).default(1024),
   PAPERSEEK_RELOAD_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
   PAPERSEEK_QUERY_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(1000),
   PAPERSEEK_SLICE_MS: z.coerce.number().min(0).max(1000).default(10),

@@ -36,7 +36,7 @@ export class KeywordIndex {
 
   constructor(
     private readonly db: Db,
-    { cacheBytes = 512 * 2 ** 20 }: { cacheBytes?: number } = {},
+    { cacheBytes = 1024 * 2 ** 20 }: { cacheBytes?: number } = {},
   ) {
     this.fts = new Fts5Postings(db, FTS_TABLE, FTS_COLUMNS);
     this.statements = new StatementCache(db);

@@ -37,7 +37,7 @@ export interface StoreOptions {
   /** writer (default): may write and repair; reader: never writes, loads published generations. */
   role?: 'writer' | 'reader';
   log?: (line: string) => void;
-  /** Bytes of decoded keyword postings kept in memory (./keyword-index.ts); default 512 MiB. */
+  /** Bytes of decoded keyword postings kept in memory (./keyword-index.ts); default 1 GiB (only what queries use is held). */
   postingsCacheBytes?: number;
 }
 
