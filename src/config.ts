@@ -9,18 +9,10 @@ import { AppError } from './errors.ts';
 import { DEFAULT_BM25 } from './search/bm25.ts';
 import { STOPWORD_LISTS, stopwords } from './search/query-analysis.ts';
 import type { SearchOptions } from './search/search-service.ts';
+import type { ScheduledSync } from './sync/schedule.ts';
 import type { HnswParams } from './store/vector-index.ts';
 
 /** One source `serve` syncs on a schedule (PAPERSEEK_SYNC); see sync/schedule.ts. */
-export interface ScheduledSync {
-  /** As `paperseek sync status` and /health name it: `hf-daily`, `arxiv:cs`, `arxiv:physics:hep-th`. */
-  source: string;
-  /** The `paperseek sync` arguments that sync it: `['hf-daily']`, `['arxiv', '--set', 'cs']`. */
-  args: string[];
-  intervalMs: number;
-  /** The interval as written (`6h`). */
-  every: string;
-}
 
 const INTERVAL_UNITS_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 /** Longest interval: a year (the scheduler waits in steps, so any length works). */

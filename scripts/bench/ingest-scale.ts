@@ -48,7 +48,7 @@ export async function snapshotFile(n: number): Promise<string> {
 async function worker(job: ScaleJob): Promise<void> {
   const { loadConfig } = await import('../../src/config.ts');
   const { ingestSources } = await import('../../src/ingest/ingest-sources.ts');
-  const { loadModel, openStore } = await import('../../src/cli/runtime.ts');
+  const { loadModel, openStore } = await import('../../src/app/runtime.ts');
   const env = { ...process.env, PAPERSEEK_DATA_DIR: job.dataDir, PAPERSEEK_MODEL_DIR: job.modelDir, PAPERSEEK_MODEL: job.model ?? 'none' };
   const config = loadConfig(env);
   const model = job.model ? await loadModel(config) : { embedder: undefined, error: undefined };

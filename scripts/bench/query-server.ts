@@ -3,7 +3,7 @@
 //   BENCH_COALESCE=0|1  coalesce concurrent queries into one model call (embedder default: 1)
 //   BENCH_SPINNING=0|1  onnxruntime intra-op threads busy-wait between calls (onnxruntime default: 1)
 import { serve } from '@hono/node-server';
-import { servingApp } from '../../src/cli/commands/serve.ts';
+import { servingApp } from '../../src/app/serving.ts';
 import { loadConfig } from '../../src/config.ts';
 import { TransformersEmbedder } from '../../src/embed/transformers-embedder.ts';
 import { PaperStore } from '../../src/store/paper-store.ts';

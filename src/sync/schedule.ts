@@ -14,10 +14,20 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
-import type { ScheduledSync } from '../config.ts';
 import { messageOf } from '../errors.ts';
 import { WriteLock } from '../store/write-lock.ts';
 import { syncStatus, type SourceStatus } from './state.ts';
+
+/** One PAPERSEEK_SYNC item (parsed in ../config.ts). */
+export interface ScheduledSync {
+  /** As `paperseek sync status` and /health name it: `hf-daily`, `arxiv:cs`, `arxiv:physics:hep-th`. */
+  source: string;
+  /** The `paperseek sync` arguments that sync it: `['hf-daily']`, `['arxiv', '--set', 'cs']`. */
+  args: string[];
+  intervalMs: number;
+  /** The interval as written (`6h`). */
+  every: string;
+}
 
 /**
  * The CLI entry point the children run (resolved from here, not from the cwd): compiled (dist/,

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
-import { formatBytes } from '../../store/database.ts';
+import { DB_FILE, formatBytes } from '../../store/database.ts';
 import { checkStorage, RECOVERY_ADVICE } from '../../store/health.ts';
 import { keyValues } from '../output.ts';
 
@@ -26,7 +26,7 @@ export function registerCheck(program: Command): void {
       console.log(
         keyValues([
           ['data dir', path.resolve(dataDir)],
-          ['papers.db', report.status === 'ok' ? 'ok (quick_check)' : 'CORRUPT'],
+          [DB_FILE, report.status === 'ok' ? 'ok (quick_check)' : 'CORRUPT'],
           [
             'keyword index',
             report.fulltext !== 'skipped'

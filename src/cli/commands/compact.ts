@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { COMPACT_DELETED_FRACTION } from '../../store/paper-store.ts';
-import { openStore } from '../runtime.ts';
+import { openStore } from '../../app/runtime.ts';
 
 export function registerCompact(program: Command): void {
   program

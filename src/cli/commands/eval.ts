@@ -7,7 +7,7 @@ import { evaluate, type EvalReport, type ModeReport } from '../../eval/run-eval.
 import type { Metrics } from '../../eval/metrics.ts';
 import { SearchService } from '../../search/search-service.ts';
 import { SEARCH_MODES, type SearchMode } from '../../search/types.ts';
-import { loadModel, openExistingStore } from '../runtime.ts';
+import { loadModel, openExistingStore } from '../../app/runtime.ts';
 
 export function registerEval(program: Command): void {
   program

@@ -10,7 +10,7 @@ import { FORMAT_NAMES } from '../../sources/index.ts';
 import { MAPPABLE_FIELDS } from '../../sources/record.ts';
 import { integerIn, UsageError } from '../options.ts';
 import { createSourceProgress } from '../progress.ts';
-import { loadModel, openStore } from '../runtime.ts';
+import { loadModel, openStore } from '../../app/runtime.ts';
 
 function parseMapping(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const match = /^([a-z_]+)=(.+)$/.exec(value);

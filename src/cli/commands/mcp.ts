@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { createMcpServer } from '../../mcp/server.ts';
 import { SearchService } from '../../search/search-service.ts';
-import { loadModel, openExistingStore } from '../runtime.ts';
+import { loadModel, openExistingStore } from '../../app/runtime.ts';
 
 export function registerMcp(program: Command): void {
   program

@@ -8,7 +8,7 @@ import { SEARCH_MODES, type ModelSlot, type SearchMode } from '../../search/type
 import { addPageOptions, toFilter, UsageError, type FilterOptions, type PageOptions } from '../options.ts';
 import { toSearchBody } from '../../api/present.ts';
 import { pageSummary, resultsTable } from '../results.ts';
-import { loadModel, openExistingStore } from '../runtime.ts';
+import { loadModel, openExistingStore } from '../../app/runtime.ts';
 
 interface SearchOptions extends PageOptions, FilterOptions {
   mode: SearchMode;

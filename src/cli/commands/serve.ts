@@ -6,27 +6,25 @@ import type { Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Command } from 'commander';
-import { createApp } from '../../api/app.ts';
-import { aggregateMetrics, ServerMetrics } from '../../api/metrics.ts';
-import { createLogger, requestLogger, type Logger } from '../../log/logger.ts';
+import { aggregateMetrics, type ServerMetrics } from '../../api/metrics.ts';
+import { createLogger, type Logger } from '../../log/logger.ts';
 import { DB_FILE } from '../../store/database.ts';
 import { serveWithLimits } from '../../api/connection-limits.ts';
-import { TimeSlicer } from '../../api/time-slicer.ts';
 import { loadConfig, type AppConfig } from '../../config.ts';
 import type { Embedder } from '../../embed/embedder.ts';
 import { AppError, isAppError } from '../../errors.ts';
-import { SearchService, type ModelSlot } from '../../search/search-service.ts';
+import type { SearchService, ModelSlot } from '../../search/search-service.ts';
 import { quickCheckOffThread, type StorageStatus } from '../../store/health.ts';
 import type { PaperStore } from '../../store/paper-store.ts';
 import { integerIn } from '../options.ts';
-import { loadModel, openStore } from '../runtime.ts';
+import { loadModel, openStore } from '../../app/runtime.ts';
+import { servingApp } from '../../app/serving.ts';
 import { SAMPLE_CAPTURED_YEAR, SAMPLE_FILE } from '../sample.ts';
 import { serveCluster } from '../serve-cluster.ts';
 import { ingestSources } from '../../ingest/ingest-sources.ts';
 import { createSourceProgress } from '../progress.ts';
-import { startSyncScheduler, syncReporter } from '../../sync/schedule.ts';
+import { startSyncScheduler } from '../../sync/schedule.ts';
 
 const MAX_WORKERS = 256;
 
@@ -223,23 +221,6 @@ function listenError(error: NodeJS.ErrnoException, config: AppConfig): Error {
     undefined,
     { cause: error },
   );
-}
-
-/**
- * The app `serve` answers with: search over `store`, request work in event-loop slices, /metrics
- * (`clusterMetrics`: a worker's, for the whole cluster) and, with a `logger`, one log line per request.
- */
-export function servingApp(
-  store: PaperStore,
-  model: ModelSlot,
-  config: AppConfig,
-  { logger, clusterMetrics }: { logger?: Logger; clusterMetrics?: () => Promise<string> } = {},
-): { app: OpenAPIHono; search: SearchService; metrics: ServerMetrics } {
-  const slicer = config.sliceMs > 0 ? new TimeSlicer(config.sliceMs) : undefined;
-  const metrics = new ServerMetrics({ processMetrics: true, ...(clusterMetrics && { cluster: clusterMetrics }) });
-  const search = new SearchService(store, model, { ...config.search, observer: metrics.observer }, slicer, syncReporter(config.dataDir, config.sync));
-  metrics.sources = { health: () => search.health(), generation: () => store.generation };
-  return { app: createApp({ search, slicer, metrics, ...(logger && { onRequest: requestLogger(logger) }) }), search, metrics };
 }
 
 /**

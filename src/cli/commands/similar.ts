@@ -6,7 +6,7 @@ import { AppError } from '../../errors.ts';
 import { SearchService } from '../../search/search-service.ts';
 import { addPageOptions, toFilter, type FilterOptions, type PageOptions } from '../options.ts';
 import { pageJson, pageSummary, resultsTable } from '../results.ts';
-import { openExistingStore } from '../runtime.ts';
+import { openExistingStore } from '../../app/runtime.ts';
 
 export function registerSimilar(program: Command): void {
   const command = program

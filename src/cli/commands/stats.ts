@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { DB_FILE } from '../../store/database.ts';
 import { keyValues } from '../output.ts';
-import { openExistingStore } from '../runtime.ts';
+import { openExistingStore } from '../../app/runtime.ts';
 
 export function registerStats(program: Command): void {
   program
@@ -19,9 +19,10 @@ export function registerStats(program: Command): void {
       try {
         const papers = store.count();
         const embedded = store.countWithVectors();
-        // The vector index lives in one file per published generation (papers.<generation>.hnsw).
-        const indexFile = store.indexFile ?? path.join(config.dataDir, 'papers.<none published>.hnsw');
-        const files = Object.fromEntries([path.join(config.dataDir, DB_FILE), indexFile].map((file) => [path.basename(file), fileSize(file)]));
+        // The vector index lives in one file per published generation; none before the first publish.
+        const files = Object.fromEntries(
+          [path.join(config.dataDir, DB_FILE), store.indexFile].filter((file) => file !== undefined).map((file) => [path.basename(file), fileSize(file)]),
+        );
         const stats = {
           data_dir: path.resolve(config.dataDir),
           papers,

@@ -15,7 +15,7 @@ import { SyncStateStore, syncStatus } from '../../sync/state.ts';
 import { formatSyncSummary, sourceDownError, syncSource, type SyncProgress } from '../../sync/sync.ts';
 import { integerIn, parseDate, UsageError } from '../options.ts';
 import { keyValues } from '../output.ts';
-import { loadModel, openStore } from '../runtime.ts';
+import { loadModel, openStore } from '../../app/runtime.ts';
 
 interface SyncCommandOptions {
   from?: string;

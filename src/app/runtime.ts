@@ -1,5 +1,6 @@
 // Builds the concrete parts from configuration: the embedder (or why it failed) and the store.
-// Shared by the CLI commands; the only place besides config.ts that knows about the environment.
+// Shared by the CLI commands, the server and scripts; the only place besides config.ts that knows
+// about the environment.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../config.ts';
