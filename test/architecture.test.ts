@@ -58,7 +58,8 @@ describe('architecture', () => {
       for (const file of files(path.resolve(root))) {
         if (file.startsWith(path.join(SRC, 'cli') + path.sep) || root === 'test') continue;
         for (const specifier of imports(file)) {
-          if (path.resolve(path.dirname(file), specifier).startsWith(path.join(SRC, 'cli') + path.sep)) offenders.push(`${path.relative('.', file)} → ${specifier}`);
+          if (path.resolve(path.dirname(file), specifier).startsWith(path.join(SRC, 'cli') + path.sep))
+            offenders.push(`${path.relative('.', file)} → ${specifier}`);
         }
       }
     }
