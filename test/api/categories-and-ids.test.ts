@@ -5,25 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestRecords } from '../../src/ingest/ingest.ts';
 import type { PaperRecord } from '../../src/sources/record.ts';
+import { paperRecord } from '../support/fixtures.ts';
 import { startSampleServer, type SampleServer } from '../support/sample-server.ts';
 
-const paper = (id: string, title: string, abstract: string, fields: Partial<PaperRecord> = {}): PaperRecord => ({
-  id,
-  title,
-  abstract,
-  authors: null,
-  authors_count: null,
-  published: null,
-  updated: null,
-  categories: null,
-  doi: null,
-  upvotes: null,
-  url: null,
-  github_url: null,
-  project_url: null,
-  extra: {},
-  ...fields,
-});
+const paper = paperRecord;
 
 const AUTHORS = Array.from({ length: 12 }, (_, i) => `Author ${i + 1}`);
 const OLD_ID = 'hep-ph/0307015';

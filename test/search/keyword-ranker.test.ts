@@ -8,25 +8,10 @@ import { KeywordSearch } from '../../src/search/keyword-search.ts';
 import { stopwords } from '../../src/search/query-analysis.ts';
 import type { PaperRecord } from '../../src/sources/record.ts';
 import { PaperStore } from '../../src/store/paper-store.ts';
-import { HNSW, tempDir } from '../support/fixtures.ts';
+import { HNSW, tempDir, paperRecord } from '../support/fixtures.ts';
 import { random } from '../support/random.ts';
 
-const record = (id: string, title: string, abstract: string): PaperRecord => ({
-  id,
-  title,
-  abstract,
-  authors: null,
-  authors_count: null,
-  published: null,
-  updated: null,
-  categories: null,
-  doi: null,
-  upvotes: null,
-  url: null,
-  github_url: null,
-  project_url: null,
-  extra: {},
-});
+const record = paperRecord;
 const write = (store: PaperStore, records: PaperRecord[]) =>
   store.write(records.map((r) => ({ record: r, hashes: { content: r.title + r.abstract, record: r.title + r.abstract }, vector: null })));
 

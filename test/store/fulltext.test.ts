@@ -5,24 +5,9 @@ import { matchExpression } from '../../src/store/fulltext.ts';
 import { PaperStore } from '../../src/store/paper-store.ts';
 import type { PaperRecord } from '../../src/sources/record.ts';
 import type { PaperFilter } from '../../src/store/filters.ts';
-import { HNSW, tempDir } from '../support/fixtures.ts';
+import { HNSW, tempDir, paperRecord } from '../support/fixtures.ts';
 
-const record = (id: string, title: string, abstract: string): PaperRecord => ({
-  id,
-  title,
-  abstract,
-  authors: null,
-  authors_count: null,
-  published: null,
-  updated: null,
-  categories: null,
-  doi: null,
-  upvotes: null,
-  url: null,
-  github_url: null,
-  project_url: null,
-  extra: {},
-});
+const record = paperRecord;
 const write = (store: PaperStore, r: PaperRecord) => store.write([{ record: r, hashes: { content: r.abstract, record: r.title + r.abstract }, vector: null }]);
 const search = (store: PaperStore, query: string, filter?: PaperFilter, depth = 10) => new KeywordSearch(store).search(query, filter, depth);
 const found = (store: PaperStore, query: string) => store.papersByLabels(search(store, query).hits.map(([l]) => l));

@@ -2,12 +2,32 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { PaperRecord } from '../../src/sources/record.ts';
 import { inject } from 'vitest';
 import { TransformersEmbedder } from '../../src/embed/transformers-embedder.ts';
 import { PaperStore } from '../../src/store/paper-store.ts';
 
 export const SAMPLE_FILE = path.resolve('data/sample/000_15e46c23e16ff53f.txt');
 export const HNSW = { M: 16, efConstruction: 200, ef: 64 };
+
+/** A paper with only id, title and abstract set (every other field null, or as given). */
+export const paperRecord = (id: string, title: string, abstract: string, fields: Partial<PaperRecord> = {}): PaperRecord => ({
+  id,
+  title,
+  abstract,
+  authors: null,
+  authors_count: null,
+  published: null,
+  updated: null,
+  categories: null,
+  doi: null,
+  upvotes: null,
+  url: null,
+  github_url: null,
+  project_url: null,
+  extra: {},
+  ...fields,
+});
 
 export function tempDir(prefix = 'paperseek-test-'): { path: string; remove(): void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
