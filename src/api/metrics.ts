@@ -85,6 +85,8 @@ export class ServerMetrics {
   private readonly requestSeconds: Histogram<'method' | 'route' | 'status'>;
   private readonly reloads: Counter;
   private readonly cluster: (() => Promise<string>) | undefined;
+  /** /health as read by the scrape under way; cleared before each one. */
+  private snapshot: { health: Health | undefined } | undefined;
 
   constructor(options: ServerMetricsOptions = {}) {
     this.sources = options.sources;
@@ -92,12 +94,11 @@ export class ServerMetrics {
     const registers = [this.registry];
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
     const metrics = this;
-    /** The health numbers once per scrape, for the several gauges that read them. */
-    let scrape: { at: number; health: Health | undefined } | undefined;
+    // The health numbers once per scrape, for the several gauges that read them (a scrape starts
+    // with none: see collected()).
     const health = (): Health | undefined => {
-      const now = performance.now();
-      if (!scrape || now - scrape.at > 100) scrape = { at: now, health: metrics.sources?.health() };
-      return scrape.health;
+      if (metrics.snapshot === undefined) metrics.snapshot = { health: metrics.sources?.health() };
+      return metrics.snapshot.health;
     };
 
     this.requests = new Counter({
@@ -236,12 +237,22 @@ export class ServerMetrics {
 
   /** This process's metrics, for the primary to aggregate. */
   json(): Promise<MetricsJson> {
-    return this.registry.getMetricsAsJSON();
+    return this.collected(() => this.registry.getMetricsAsJSON());
   }
 
   /** What GET /metrics answers: the cluster's metrics, or this process's. */
   text(): Promise<string> {
-    return this.cluster ? this.cluster() : this.registry.metrics();
+    return this.cluster ? this.cluster() : this.collected(() => this.registry.metrics());
+  }
+
+  /** One scrape of this process's registry, reading /health afresh once for all its gauges. */
+  private async collected<T>(scrape: () => Promise<T>): Promise<T> {
+    this.snapshot = undefined;
+    try {
+      return await scrape();
+    } finally {
+      this.snapshot = undefined;
+    }
   }
 }
 
