@@ -20,6 +20,10 @@ export const errorCodes = [
 
 export type ErrorCode = (typeof errorCodes)[number];
 
+/** Every `error.code` an API answer can carry: the catalogue plus INTERNAL (an unexpected failure). */
+export const apiErrorCodes = [...errorCodes, 'INTERNAL'] as const;
+export type ApiErrorCode = (typeof apiErrorCodes)[number];
+
 export class AppError extends Error {
   override readonly name = 'AppError';
   constructor(

@@ -6,6 +6,7 @@ import { serve } from '@hono/node-server';
 import { servingApp } from '../../src/app/serving.ts';
 import { loadConfig } from '../../src/config.ts';
 import { TransformersEmbedder } from '../../src/embed/transformers-embedder.ts';
+import { bindModel } from '../../src/app/runtime.ts';
 import { PaperStore } from '../../src/store/paper-store.ts';
 
 const config = loadConfig(process.env);
@@ -15,7 +16,7 @@ const embedder = await TransformersEmbedder.create({
   spinning: process.env.BENCH_SPINNING !== '0',
 });
 const store = PaperStore.open({ dataDir: config.dataDir, hnsw: config.hnsw });
-store.bind({ ...embedder.spec, dims: embedder.dims });
+bindModel(store, embedder);
 const { app } = servingApp(store, { embedder }, config);
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
 process.once('SIGTERM', () => server.close(() => process.exit(0)));

@@ -12,6 +12,7 @@ import { TransformersEmbedder } from '../../src/embed/transformers-embedder.ts';
 import { hydrate, singleSide } from '../../src/search/hydrate.ts';
 import { KeywordSearch } from '../../src/search/keyword-search.ts';
 import { DEFAULT_SEARCH_OPTIONS, SearchService } from '../../src/search/search-service.ts';
+import { bindModel } from '../../src/app/runtime.ts';
 import { PaperStore } from '../../src/store/paper-store.ts';
 import { BENCH_DIR, fixed, intList, log, now, publish, summary, table, type Args } from './lib/report.ts';
 import { distinctQueries, MINILM_SPEC, syntheticIndex } from './lib/papers.ts';
@@ -30,7 +31,7 @@ async function split(dataDir: string, queries: readonly string[], k: number) {
     batchSize: 16,
     threads: undefined,
   });
-  store.bind({ ...embedder.spec, dims: embedder.dims });
+  bindModel(store, embedder);
   const service = new SearchService(store, { embedder }, { ...DEFAULT_SEARCH_OPTIONS, queryCacheSize: 0 });
   const keyword = new KeywordSearch(store);
   const steps = {

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
-import { isAppError, type ErrorCode } from '../errors.ts';
+import { type ApiErrorCode, isAppError, type ErrorCode } from '../errors.ts';
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   BAD_REQUEST: 400,
@@ -27,10 +27,10 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
 export const statusOf = (code: ErrorCode): ContentfulStatusCode => STATUS[code];
 
 export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
+  error: { code: ApiErrorCode; message: string; details?: unknown };
 }
 
-export const errorBody = (code: string, message: string, details?: unknown): ErrorBody => ({
+export const errorBody = (code: ApiErrorCode, message: string, details?: unknown): ErrorBody => ({
   error: details === undefined ? { code, message } : { code, message, details },
 });
 

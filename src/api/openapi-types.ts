@@ -160,8 +160,11 @@ export interface components {
         };
         Error: {
             error: {
-                /** @example BAD_REQUEST */
-                code: string;
+                /**
+                 * @example BAD_REQUEST
+                 * @enum {string}
+                 */
+                code: "BAD_REQUEST" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "MODEL_UNAVAILABLE" | "INDEX_MISMATCH" | "BAD_CONFIG" | "BAD_INPUT_FILE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "TOO_MANY_CONNECTIONS" | "STORAGE_BUSY" | "STORAGE_FAILED" | "INTERNAL";
                 message: string;
                 details?: unknown;
             };

@@ -1,6 +1,7 @@
 // The HTTP contract: request parameters and response bodies, as zod schemas that both validate
 // requests and document them in OpenAPI.
 import { z } from '@hono/zod-openapi';
+import { apiErrorCodes } from '../errors.ts';
 import { SEARCH_MODES } from '../search/types.ts';
 import { CATEGORY_PATTERN, CATEGORY_RULE } from '../store/category.ts';
 import { RECORD_LIMITS } from '../sources/limits.ts';
@@ -318,7 +319,7 @@ export const Health = z
 export const ErrorResponse = z
   .object({
     error: z.object({
-      code: z.string().openapi({ example: 'BAD_REQUEST' }),
+      code: z.enum(apiErrorCodes).openapi({ example: 'BAD_REQUEST' }),
       message: z.string(),
       details: z.unknown().optional(),
     }),

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../config.ts';
+import type { Embedder } from '../embed/embedder.ts';
 import { TransformersEmbedder } from '../embed/transformers-embedder.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { ModelSlot } from '../search/types.ts';
@@ -22,6 +23,14 @@ export async function loadModel(config: AppConfig, { forServing = false } = {}):
     if (isAppError(error)) return { error };
     throw error;
   }
+}
+
+/**
+ * Ties the store to the model that will embed queries or papers: records its spec on first use
+ * (a writer), or refuses a model the index was not built with. Nothing to do without a model.
+ */
+export function bindModel(store: PaperStore, embedder: Embedder | undefined): void {
+  if (embedder) store.bind({ ...embedder.spec, dims: embedder.dims });
 }
 
 /** Writers (ingest, compact) hold the data dir's write lock; readers (serve, search…) never write. */

@@ -1,13 +1,13 @@
 // `paperseek eval --queries <file.jsonl>`: nDCG@10, recall@10 and MRR@10 of the index in
 // PAPERSEEK_DATA_DIR, per search mode and per query kind; `--json` for machines.
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { readJudgedQueries } from '../../eval/queries.ts';
 import { evaluate, type EvalReport, type ModeReport } from '../../eval/run-eval.ts';
 import type { Metrics } from '../../eval/metrics.ts';
 import { SearchService } from '../../search/search-service.ts';
 import { SEARCH_MODES, type SearchMode } from '../../search/types.ts';
-import { loadModel, openExistingStore } from '../../app/runtime.ts';
+import { bindModel, loadModel, openExistingStore } from '../../app/runtime.ts';
 
 export function registerEval(program: Command): void {
   program
@@ -22,7 +22,7 @@ export function registerEval(program: Command): void {
       const model = await loadModel(config);
       const store = openExistingStore(config);
       try {
-        if (model.embedder) store.bind({ ...model.embedder.spec, dims: model.embedder.dims });
+        bindModel(store, model.embedder);
         // Measure ranking, not the cache: every query is embedded afresh.
         const search = new SearchService(store, model, { ...config.search, queryCacheSize: 0 });
         const modes = options.mode === 'all' ? SEARCH_MODES : [options.mode];

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { createMcpServer } from '../../mcp/server.ts';
 import { SearchService } from '../../search/search-service.ts';
-import { loadModel, openExistingStore } from '../../app/runtime.ts';
+import { bindModel, loadModel, openExistingStore } from '../../app/runtime.ts';
 
 export function registerMcp(program: Command): void {
   program
@@ -22,8 +22,9 @@ export function registerMcp(program: Command): void {
         throw error;
       });
       try {
-        if (model.embedder) store.bind({ ...model.embedder.spec, dims: model.embedder.dims });
-        else console.error(`warning: ${model.error.message}\nWithout a model: keyword search works; semantic search fails, hybrid falls back to keyword.`);
+        bindModel(store, model.embedder);
+        if (!model.embedder)
+          console.error(`warning: ${model.error.message}\nWithout a model: keyword search works; semantic search fails, hybrid falls back to keyword.`);
       } catch (error) {
         store.close();
         await model.embedder?.dispose();

@@ -8,7 +8,7 @@ import { SEARCH_MODES, type ModelSlot, type SearchMode } from '../../search/type
 import { addPageOptions, toFilter, UsageError, type FilterOptions, type PageOptions } from '../options.ts';
 import { toSearchBody } from '../../api/present.ts';
 import { pageSummary, resultsTable } from '../results.ts';
-import { loadModel, openExistingStore } from '../../app/runtime.ts';
+import { bindModel, loadModel, openExistingStore } from '../../app/runtime.ts';
 
 interface SearchOptions extends PageOptions, FilterOptions {
   mode: SearchMode;
@@ -29,8 +29,8 @@ export function registerSearch(program: Command): void {
       options.mode === 'keyword' ? { error: new AppError('MODEL_UNAVAILABLE', 'not loaded for keyword search') } : await loadModel(config);
     const store = openExistingStore(config);
     try {
-      if (model.embedder) store.bind({ ...model.embedder.spec, dims: model.embedder.dims });
-      else if (options.mode === 'hybrid') console.error(`warning: ${model.error.message}\nhybrid search falls back to keyword search.`);
+      bindModel(store, model.embedder);
+      if (!model.embedder && options.mode === 'hybrid') console.error(`warning: ${model.error.message}\nhybrid search falls back to keyword search.`);
       const search = new SearchService(store, model, config.search);
       const started = performance.now();
       const page = await search.search({ query, mode: options.mode, k: options.k, offset: options.offset, filter });

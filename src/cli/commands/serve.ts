@@ -18,7 +18,7 @@ import type { SearchService, ModelSlot } from '../../search/search-service.ts';
 import { quickCheckOffThread, type StorageStatus } from '../../store/health.ts';
 import type { PaperStore } from '../../store/paper-store.ts';
 import { integerIn } from '../options.ts';
-import { loadModel, openStore } from '../../app/runtime.ts';
+import { bindModel, loadModel, openStore } from '../../app/runtime.ts';
 import { servingApp } from '../../app/serving.ts';
 import { SAMPLE_CAPTURED_YEAR, SAMPLE_FILE } from '../sample.ts';
 import { serveCluster } from '../serve-cluster.ts';
@@ -171,7 +171,7 @@ async function startServing(
   const store = openStore(config, 'reader');
   let reload: NodeJS.Timeout | undefined;
   try {
-    if (model.embedder) store.bind({ ...model.embedder.spec, dims: model.embedder.dims });
+    bindModel(store, model.embedder);
     const { app, search, metrics } = servingApp(store, model, config, { logger, clusterMetrics: options.clusterMetrics });
     reload = config.reloadMs > 0 ? setInterval(() => refresh(store, logger, metrics), config.reloadMs) : undefined;
     reload?.unref();
@@ -254,7 +254,7 @@ async function ingestSampleIfEmpty(config: AppConfig, embedder: () => Promise<Em
     const count = store.count();
     if (count > 0 && store.spec) return;
     const model = await embedder();
-    if (model) store.bind({ ...model.spec, dims: model.dims });
+    bindModel(store, model);
     if (count > 0) return;
     console.error(`empty index in ${config.dataDir}: ingesting the bundled sample ${SAMPLE_FILE}`);
     const progress = createSourceProgress();

@@ -2,7 +2,7 @@
 // OpenAlex): required text with a hint at where else the text is, names out of object lists,
 // optional text into `extra`, and the final buildRecord step.
 import { buildRecord, type RecordFields } from '../build-record.ts';
-import { FieldReader, got, isRecord, normalizeSpace, requiredText } from '../fields.ts';
+import { type FieldReader, got, isRecord, normalizeSpace, requiredText } from '../fields.ts';
 import type { FieldProblem, MappedRecord } from '../record.ts';
 
 /** Put optional text into `extra` under `key` when present (whitespace collapsed). */
