@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it, inject } from 'vitest';
 import { runCli, startServer } from '../support/cli.ts';
 import { SAMPLE_FILE, tempDir } from '../support/fixtures.ts';
+import { sharedFile } from '../support/shared.ts';
 
 const dir = tempDir();
 const env = () => ({ PAPERSEEK_DATA_DIR: path.join(dir.path, 'index'), PAPERSEEK_MODEL_DIR: inject('modelsDir'), PAPERSEEK_MODEL: 'lexical' });
@@ -80,7 +81,7 @@ describe('paperseek ingest', () => {
 });
 
 describe('paperseek eval', () => {
-  const queries = path.resolve('../shared/eval/queries.public.jsonl');
+  const queries = sharedFile('eval/queries.public.jsonl');
 
   it('prints nDCG@10, recall@10 and MRR@10 in [0, 1] for every mode', async () => {
     const run = await runCli(['eval', '--queries', queries, '--mode', 'all', '--json'], env());

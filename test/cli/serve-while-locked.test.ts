@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { WriteLock } from '../../src/store/write-lock.ts';
 import { runCli, startServer } from '../support/cli.ts';
 import { SAMPLE_FILE, tempDir } from '../support/fixtures.ts';
+import { sharedFile } from '../support/shared.ts';
 
 const dir = tempDir();
 const env = {
@@ -45,7 +46,7 @@ describe('while another process holds the write lock', () => {
   }
 
   it('eval reads without asking for the lock', async () => {
-    const run = await runCli(['eval', '--queries', path.resolve('../shared/eval/queries.public.jsonl'), '--mode', 'keyword', '--json'], env);
+    const run = await runCli(['eval', '--queries', sharedFile('eval/queries.public.jsonl'), '--mode', 'keyword', '--json'], env);
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout).papers).toBe(68);
   }, 60_000);

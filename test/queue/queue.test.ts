@@ -12,10 +12,11 @@ import { fetchStatus } from '../../src/queue/status.ts';
 import { PaperStore } from '../../src/store/paper-store.ts';
 import { HNSW, openTestStore, tempDir, testEmbedder } from '../support/fixtures.ts';
 import { committedVectors, freePort, RedisServer, requireRedisServer, startCli, waitUntil, type CliProcess } from './processes.ts';
+import { sharedFile } from '../support/shared.ts';
 
 const PAPERS = 160;
 const CHUNK = 16; // papers per job: 10 jobs
-const SCIFACT = path.resolve('../shared/beir/scifact/corpus.jsonl');
+const SCIFACT = sharedFile('beir/scifact/corpus.jsonl');
 
 const dir = tempDir('paperseek-queue-');
 const corpus = path.join(dir.path, 'scifact-160.jsonl');

@@ -4,9 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { parseHfPage } from '../../src/sources/hf-page.ts';
 import { titleSlug } from '../../src/sources/slug.ts';
+import { sharedFile } from '../support/shared.ts';
 
 const SAMPLE = 'data/sample/000_15e46c23e16ff53f.txt';
-const QUERIES = '../shared/eval/queries.public.jsonl';
+const QUERIES = sharedFile('eval/queries.public.jsonl');
 const SLUG_RULE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 const sample = parseHfPage(readFileSync(SAMPLE, 'utf8'), SAMPLE, { capturedYear: 2025 });
