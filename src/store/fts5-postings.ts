@@ -64,8 +64,8 @@ class Bytes {
 }
 
 export class Fts5Postings {
-  private readonly structureStatement: Statement<unknown[], { block: Buffer }>;
-  private readonly pageStatement: Statement<unknown[], { block: Buffer }>;
+  /** One %_data record by id (the averages and structure records). */
+  private readonly recordStatement: Statement<unknown[], { block: Buffer }>;
   private readonly pagesStatement: Statement<unknown[], Buffer>;
   private readonly seekStatement: Statement<unknown[], number>;
   private readonly nextTermStatement: Statement<unknown[], number>;
@@ -77,8 +77,7 @@ export class Fts5Postings {
     private readonly columns: number,
   ) {
     const data = `"${table}_data"`;
-    this.structureStatement = db.prepare(`SELECT block FROM ${data} WHERE id = ?`);
-    this.pageStatement = this.structureStatement;
+    this.recordStatement = db.prepare(`SELECT block FROM ${data} WHERE id = ?`);
     const idx = `"${table}_idx"`;
     this.pagesStatement = db.prepare<unknown[], Buffer>(`SELECT block FROM ${data} WHERE id BETWEEN ? AND ? ORDER BY id`).pluck();
     this.seekStatement = db.prepare<unknown[], number>(`SELECT pgno FROM ${idx} WHERE segid = ? AND term <= ? ORDER BY term DESC LIMIT 1`).pluck();
@@ -87,7 +86,7 @@ export class Fts5Postings {
 
   /** Rows and tokens per column (the averages record); zeros for an empty index. */
   stats(): CollectionStats {
-    const row = this.structureStatement.get(AVERAGES_ID);
+    const row = this.recordStatement.get(AVERAGES_ID);
     if (!row) return { rows: 0, tokens: new Array<number>(this.columns).fill(0) };
     const bytes = new Bytes(row.block);
     const rows = bytes.varint();
@@ -100,7 +99,7 @@ export class Fts5Postings {
    * derived from its contents (statistics, cached postings).
    */
   version(): Buffer | undefined {
-    return this.structureStatement.get(STRUCTURE_ID)?.block;
+    return this.recordStatement.get(STRUCTURE_ID)?.block;
   }
 
   /** The term's live entries: its segments merged, the newest entry of a row winning, deleted rows dropped. */

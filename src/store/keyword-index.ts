@@ -32,7 +32,8 @@ export class KeywordIndex {
   private readonly cache: LRUCache<string, Postings>;
   private readonly lengths: DocumentLengths;
   private version: Buffer | undefined;
-  private stamp: object = {};
+  /** What the view derives from the index's state, recomputed only when that state changes. */
+  private state: Omit<KeywordView, 'postings'> | undefined;
 
   constructor(
     private readonly db: Db,
@@ -44,8 +45,8 @@ export class KeywordIndex {
     this.cache = new LRUCache<string, Postings>({
       maxSize: Math.max(1, cacheBytes),
       // Rows and counts (8 bytes a posting at two columns), plus the 4 bytes a posting of impacts the
-      // ranker keeps alongside (../search/keyword-ranker.ts).
-      sizeCalculation: (postings) => Math.max(1, postings.rows.byteLength * 3 + postings.counts.reduce((sum, column) => sum + column.byteLength, 0)),
+      // ranker keeps alongside (../search/keyword-ranker.ts): as many bytes as the rows.
+      sizeCalculation: (postings) => Math.max(1, postings.rows.byteLength * 2 + postings.counts.reduce((sum, column) => sum + column.byteLength, 0)),
     });
   }
 
@@ -82,29 +83,30 @@ export class KeywordIndex {
 
   private view(): KeywordView {
     const version = this.fts.version();
-    if (!this.version || !version || !this.version.equals(version)) {
+    if (!this.state || !this.version || !version || !this.version.equals(version)) {
       this.cache.clear();
       this.version = version;
-      this.stamp = {};
+      const stats = this.fts.stats();
+      this.lengths.refresh(stats);
+      this.state = {
+        stamp: {},
+        documents: stats.rows,
+        averageLength: stats.tokens.map((tokens) => (stats.rows > 0 ? tokens / stats.rows : 0)),
+        lengths: this.lengths.columns,
+        rowLimit: this.lengths.rowLimit,
+      };
     }
-    const stats = this.fts.stats();
-    const lengths = this.lengths.current(stats, version);
-    return {
-      stamp: this.stamp,
-      documents: stats.rows,
-      averageLength: stats.tokens.map((tokens) => (stats.rows > 0 ? tokens / stats.rows : 0)),
-      lengths: lengths.columns,
-      rowLimit: lengths.rowLimit,
-      postings: (term) => {
-        let postings = this.cache.get(term);
-        if (!postings) {
-          postings = this.fts.postings(term);
-          this.cache.set(term, postings);
-        }
-        return postings;
-      },
-    };
+    return { ...this.state, postings: this.postings };
   }
+
+  private readonly postings = (term: string): Postings => {
+    let postings = this.cache.get(term);
+    if (!postings) {
+      postings = this.fts.postings(term);
+      this.cache.set(term, postings);
+    }
+    return postings;
+  };
 }
 
 /**
@@ -115,7 +117,6 @@ export class KeywordIndex {
 class DocumentLengths {
   columns: Uint32Array[];
   rowLimit = 0;
-  private version: Buffer | undefined;
   private lastRow = 0;
   private rows = 0;
   private tokens: number[];
@@ -130,9 +131,8 @@ class DocumentLengths {
     this.after = db.prepare<unknown[], [number, Buffer]>(`SELECT id, sz FROM "${FTS_TABLE}_docsize" WHERE id > ? ORDER BY id`).raw();
   }
 
-  current(stats: CollectionStats, version: Buffer | undefined): this {
-    if (this.version && version && this.version.equals(version)) return this;
-    this.version = version;
+  /** Brings the lengths up to the index's state (`stats`, from the same read transaction). */
+  refresh(stats: CollectionStats): void {
     this.load(this.lastRow);
     const agrees = this.rows === stats.rows && this.tokens.every((total, c) => total === stats.tokens[c]);
     if (!agrees) {
@@ -142,7 +142,6 @@ class DocumentLengths {
       this.lastRow = 0;
       this.load(0);
     }
-    return this;
   }
 
   private load(afterRow: number): void {
