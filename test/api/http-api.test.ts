@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.ts';
 import { SearchService } from '../../src/search/search-service.ts';
-import { openTestStore, tempDir } from '../support/fixtures.ts';
+import { openTestStore, tempDir, SEARCH_RESULT_FIELDS } from '../support/fixtures.ts';
 import { listen, startSampleServer, type SampleServer } from '../support/sample-server.ts';
 
 interface Result {
@@ -34,27 +34,7 @@ describe('GET /search', () => {
     expect(body.results).toHaveLength(5);
     const scores = body.results.map((r: Result) => r.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
-    expect(Object.keys(body.results[0]).sort()).toEqual(
-      [
-        'abstract',
-        'authors',
-        'authors_count',
-        'categories',
-        'doi',
-        'github_url',
-        'highlights',
-        'id',
-        'project_url',
-        'published',
-        'ranks',
-        'score',
-        'scores',
-        'title',
-        'updated',
-        'upvotes',
-        'url',
-      ].sort(),
-    );
+    expect(Object.keys(body.results[0]).sort()).toEqual([...SEARCH_RESULT_FIELDS].sort());
     expect(body).toMatchObject({ mode: 'hybrid', degraded: false, degraded_reason: null, offset: 0, k: 5, total: 68 });
   });
 

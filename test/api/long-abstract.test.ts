@@ -2,8 +2,8 @@
 // used to freeze the server: FTS5 highlighting over it took 90–160 s on the event loop, /health timed
 // out meanwhile. Highlights now come from bounded text; the server stays responsive.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { PaperRecord } from '../../src/sources/record.ts';
 import { startSampleServer, type SampleServer } from '../support/sample-server.ts';
+import { paperRecord } from '../support/fixtures.ts';
 
 let server: SampleServer;
 beforeAll(async () => {
@@ -11,22 +11,7 @@ beforeAll(async () => {
   const words = ['diffusion', 'models', 'learning', 'of', 'the', 'latent', 'images'];
   let abstract = '';
   for (let i = 0; abstract.length < 1_000_000; i++) abstract += `${words[(i * 5) % words.length]} `;
-  const record: PaperRecord = {
-    id: 'full-text',
-    title: 'A full text filed as an abstract',
-    abstract,
-    authors: null,
-    authors_count: null,
-    published: null,
-    updated: null,
-    categories: null,
-    doi: null,
-    upvotes: null,
-    url: null,
-    github_url: null,
-    project_url: null,
-    extra: {},
-  };
+  const record = paperRecord('full-text', 'A full text filed as an abstract', abstract);
   server.store.write([{ record, hashes: { content: 'x', record: 'x' }, vector: null }]);
 });
 afterAll(() => server.close());

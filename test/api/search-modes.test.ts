@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestRecords } from '../../src/ingest/ingest.ts';
 import { startSampleServer, type SampleServer } from '../support/sample-server.ts';
+import { paperRecord } from '../support/fixtures.ts';
 
 let sample: SampleServer;
 const get = (path: string) => sample.get(path);
@@ -154,24 +155,7 @@ describe('pagination', () => {
 describe('highlights', () => {
   it('marks matched terms and escapes everything else', async () => {
     await ingestRecords(
-      [
-        {
-          id: 'xss-paper',
-          title: '<script>alert(1)</script> Diffusion & "quotes"',
-          abstract: 'A <b>bold</b> claim about diffusion <img src=x onerror=alert(2)>.',
-          authors: null,
-          authors_count: null,
-          published: null,
-          updated: null,
-          categories: null,
-          doi: null,
-          upvotes: null,
-          url: null,
-          github_url: null,
-          project_url: null,
-          extra: {},
-        },
-      ],
+      [paperRecord('xss-paper', '<script>alert(1)</script> Diffusion & "quotes"', 'A <b>bold</b> claim about diffusion <img src=x onerror=alert(2)>.')],
       sample.store,
       sample.embedder,
     );

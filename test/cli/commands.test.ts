@@ -12,7 +12,7 @@ import { ingestRecords } from '../../src/ingest/ingest.ts';
 import { readSource } from '../../src/sources/index.ts';
 import type { PaperRecord } from '../../src/sources/record.ts';
 import { runCli } from '../support/cli.ts';
-import { openTestStore, SAMPLE_FILE, tempDir, testEmbedder } from '../support/fixtures.ts';
+import { openTestStore, SAMPLE_FILE, tempDir, testEmbedder, SEARCH_RESULT_FIELDS } from '../support/fixtures.ts';
 
 const dir = tempDir();
 const env = () => ({ PAPERSEEK_DATA_DIR: path.join(dir.path, 'index'), PAPERSEEK_MODEL_DIR: inject('modelsDir'), PAPERSEEK_MODEL: 'lexical' });
@@ -72,27 +72,7 @@ describe('paperseek search', () => {
     const body = await json('search', 'disentanglement diffusion', '-k', '5');
     expect(body).toMatchObject({ query: 'disentanglement diffusion', mode: 'hybrid', degraded: false, k: 5, offset: 0, total: 68 });
     expect(body.results).toHaveLength(5);
-    expect(Object.keys(body.results[0]).sort()).toEqual(
-      [
-        'abstract',
-        'authors',
-        'authors_count',
-        'categories',
-        'doi',
-        'github_url',
-        'highlights',
-        'id',
-        'project_url',
-        'published',
-        'ranks',
-        'score',
-        'scores',
-        'title',
-        'updated',
-        'upvotes',
-        'url',
-      ].sort(),
-    );
+    expect(Object.keys(body.results[0]).sort()).toEqual([...SEARCH_RESULT_FIELDS].sort());
     const next = await json('search', 'disentanglement diffusion', '-k', '5', '--offset', '5');
     expect(next.results.map((r: any) => r.id)).not.toContain(body.results[0].id);
   });

@@ -10,6 +10,27 @@ import { PaperStore } from '../../src/store/paper-store.ts';
 export const SAMPLE_FILE = path.resolve('data/sample/000_15e46c23e16ff53f.txt');
 export const HNSW = { M: 16, efConstruction: 200, ef: 64 };
 
+/** The fields of one /search result (API and CLI --json), as the contract names them. */
+export const SEARCH_RESULT_FIELDS = [
+  'abstract',
+  'authors',
+  'authors_count',
+  'categories',
+  'doi',
+  'github_url',
+  'highlights',
+  'id',
+  'project_url',
+  'published',
+  'ranks',
+  'score',
+  'scores',
+  'title',
+  'updated',
+  'upvotes',
+  'url',
+] as const;
+
 /** A paper with only id, title and abstract set (every other field null, or as given). */
 export const paperRecord = (id: string, title: string, abstract: string, fields: Partial<PaperRecord> = {}): PaperRecord => ({
   id,
