@@ -121,10 +121,13 @@ describe('keyword ranking', () => {
   });
 
   it('returns exactly the exhaustive top k with pruning, on 300 random queries', () => {
-    const ranker = new KeywordRanker(DEFAULT_BM25);
+    // Windows of 64 rows (~50 windows here): windows skipped, and terms essential in some windows
+    // and not in others; every third query with the default windows (the whole corpus in one).
+    const [small, whole] = [new KeywordRanker(DEFAULT_BM25, { windowBits: 6 }), new KeywordRanker(DEFAULT_BM25)];
     const next = random(23);
     let pruned = 0;
     for (let q = 0; q < 300; q++) {
+      const ranker = q % 3 === 2 ? whole : small;
       // Mixes of rare and very common words, repeats included.
       const terms = Array.from({ length: 1 + Math.floor(next() * 8) }, () => ({
         term: VOCABULARY[Math.floor(VOCABULARY.length * next() ** (q % 2 ? 1 : 3))]!,
