@@ -11,16 +11,17 @@ import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Command, CommanderError, InvalidArgumentError, type OutputConfiguration } from 'commander';
+import { DEFAULT_HNSW } from '../src/defaults.ts';
 import { readSource } from '../src/sources/index.ts';
 import { DB_FILE } from '../src/store/database.ts';
 import { IndexFiles } from '../src/store/index-files.ts';
 import { PaperStore } from '../src/store/paper-store.ts';
+import { exitWith, readOptions, usageError } from './bench/lib/args.ts';
 import { writeTestModel } from './test-model/index.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SAMPLE = path.join(ROOT, 'data/sample/000_15e46c23e16ff53f.txt');
-const HNSW = { M: 16, efConstruction: 200, ef: 64 };
+const HNSW = DEFAULT_HNSW;
 
 /** A corpus of `variants` rewordings of each sample paper, as JSON Lines. */
 export async function writeCorpus(file: string, variants: number): Promise<number> {
@@ -256,38 +257,38 @@ export interface CrashCheckOptions {
   corrupt: boolean;
 }
 
-const positiveInteger =
-  (max: number) =>
-  (value: string): number => {
-    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new InvalidArgumentError(`must be an integer 1–${max}`);
-    return Number(value);
-  };
+const USAGE = `Usage: crash-check [--runs <n>] [--variants <n>] [--corrupt]
+
+Kill -9 check: ingests a corpus of the sample papers, killing the ingest at a random moment, then
+ingests again and compares with an uninterrupted run (nothing lost or duplicated, equal vectors,
+searchable). With --corrupt, damages an index file or the WAL between runs instead and checks that
+readers and writers recover.
+
+Options:
+  --runs <n>      number of killed (or damaged) runs (default: 20)
+  --variants <n>  rewordings of each sample paper in the corpus (default: 12)
+  --corrupt       damage the store between runs instead of killing ingests
+  --help          show this help
+
+Exit codes: 0 every run passed, 1 a run lost, duplicated or damaged something, 2 usage error.
+Example: npm run crash-check -- --runs 5`;
+
+const positiveInteger = (name: string, value: string, max: number): number => {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw usageError(`--${name} must be an integer 1–${max}, got "${value}"`, USAGE);
+  return Number(value);
+};
 
 /**
- * Reads the command line (`argv` without node and the script). Help, a version request or a usage
- * error throws commander's CommanderError after printing: exit code 0 for help, 2 for misuse.
+ * Reads the command line (`argv` without node and the script). Help or a usage error throws
+ * ArgsExit (scripts/bench/lib/args.ts) with the text to print: exit code 0 for help, 2 for misuse.
  */
-export function parseCrashCheckArgs(argv: readonly string[], output: OutputConfiguration = {}): CrashCheckOptions {
-  const program = new Command('crash-check')
-    .usage('[--runs <n>] [--variants <n>] [--corrupt]')
-    .description(
-      'Kill -9 check: ingests a corpus of the sample papers, killing the ingest at a random moment, then ingests again and ' +
-        'compares with an uninterrupted run (nothing lost or duplicated, equal vectors, searchable). With --corrupt, damages ' +
-        'an index file or the WAL between runs instead and checks that readers and writers recover.',
-    )
-    .option('--runs <n>', 'number of killed (or damaged) runs', positiveInteger(10_000), 20)
-    .option('--variants <n>', 'rewordings of each sample paper in the corpus', positiveInteger(1_000), 12)
-    .option('--corrupt', 'damage the store between runs instead of killing ingests')
-    .configureOutput(output)
-    .exitOverride()
-    .showHelpAfterError()
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 every run passed, 1 a run lost, duplicated or damaged something, 2 usage error.\nExample: npm run crash-check -- --runs 5',
-    );
-  program.parse(argv, { from: 'user' });
-  const options = program.opts<Partial<CrashCheckOptions>>();
-  return { runs: options.runs!, variants: options.variants!, corrupt: options.corrupt ?? false };
+export function parseCrashCheckArgs(argv: readonly string[]): CrashCheckOptions {
+  const { values } = readOptions(
+    argv,
+    { runs: { type: 'string', default: '20' }, variants: { type: 'string', default: '12' }, corrupt: { type: 'boolean', default: false } },
+    USAGE,
+  );
+  return { runs: positiveInteger('runs', values.runs, 10_000), variants: positiveInteger('variants', values.variants, 1_000), corrupt: values.corrupt };
 }
 
 async function main(): Promise<void> {
@@ -295,9 +296,7 @@ async function main(): Promise<void> {
   try {
     values = parseCrashCheckArgs(process.argv.slice(2));
   } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    process.exitCode = error.exitCode === 0 ? 0 : 2; // commander printed the help or the usage error
-    return;
+    exitWith(error); // prints the help (exit 0) or the usage error (exit 2)
   }
   const { runs } = values;
   const work = mkdtempSync(path.join(os.tmpdir(), 'paperseek-crash-'));

@@ -13,15 +13,19 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { watchReady } from '../src/log/ready.ts';
+import { parseOptions } from './bench/lib/args.ts';
 import { mulberry32 } from './test-model/prng.ts';
 import { isTestModelKind, writeTestModel } from './test-model/index.ts';
 
 const MODES = ['hybrid', 'semantic', 'keyword'] as const;
 
-const { values: args } = parseArgs({
-  options: {
+const USAGE = `usage: npm run load -- [--duration <s>=60] [--connections <n>=256] [--model lexical|minilm|tiny|none] [--models-dir .models] [--fresh <share of never-seen queries>=0.2] [--timeout <s per request>=10] [--cpu-prof <dir>: write the server's V8 CPU profile there]
+  [--workers <n>[,<n>…]=1: serve --workers for each count in turn] [--rounds <n>=1: alternate the counts this many times] [--data-dir <index>: serve a copy of this index, not the sample] [--modes hybrid,semantic,keyword]`;
+const { values: args } = parseOptions(
+  process.argv.slice(2),
+  {
     duration: { type: 'string', default: '60' },
     connections: { type: 'string', default: '256' },
     model: { type: 'string', default: 'lexical' },
@@ -33,16 +37,9 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '1' },
     'data-dir': { type: 'string' },
     modes: { type: 'string', default: 'hybrid,semantic,keyword' },
-    help: { type: 'boolean', default: false },
   },
-});
-
-const USAGE = `usage: npm run load -- [--duration <s>=60] [--connections <n>=256] [--model lexical|minilm|tiny|none] [--models-dir .models] [--fresh <share of never-seen queries>=0.2] [--timeout <s per request>=10] [--cpu-prof <dir>: write the server's V8 CPU profile there]
-  [--workers <n>[,<n>…]=1: serve --workers for each count in turn] [--rounds <n>=1: alternate the counts this many times] [--data-dir <index>: serve a copy of this index, not the sample] [--modes hybrid,semantic,keyword]`;
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+  USAGE,
+);
 const duration = Number(args.duration);
 const connections = Number(args.connections);
 const fresh = Number(args.fresh);
@@ -118,23 +115,19 @@ function queryMix(seed: number): { path: () => string; fixed: string[] } {
   return { fixed, path: () => (random() < fresh ? novel() : pick(fixed)) };
 }
 
-function startServer(env: Record<string, string>, workers: number): Promise<{ child: ChildProcess; base: string }> {
-  return new Promise((resolve, reject) => {
-    const profile = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`] : [];
-    const child = spawn(process.execPath, [...profile, '--import', 'tsx', MAIN, 'serve', '--workers', String(workers)], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ child, base: match[1]! });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code} before listening:\n${output}`)));
+/** `serve --workers <n>`, up once it writes its ready event (src/log/ready.ts). */
+async function startServer(env: Record<string, string>, workers: number): Promise<{ child: ChildProcess; base: string }> {
+  const profile = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', MAIN, 'serve', '--workers', String(workers)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // The request log is not kept: under load it would only grow this process.
+  const ready = await watchReady(child, { timeoutMs: 300_000, retainOutput: false }).ready.catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
+  return { child, base: ready.url };
 }
 
 async function stop(child: ChildProcess): Promise<void> {

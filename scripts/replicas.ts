@@ -15,12 +15,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { watchReady } from '../src/log/ready.ts';
+import { parseOptions } from './bench/lib/args.ts';
 import { writeTestModel } from './test-model/index.ts';
 
-const { values: args } = parseArgs({
-  options: {
+const USAGE =
+  'usage: npm run replicas -- [--duration <s>=40] [--connections <n>=16] [--kill-at <s>=8] [--restart-at <s>=14] [--ingest-at <s>=16]\n' +
+  '  [--model lexical|tiny|minilm] [--extra <JSON Lines file ingested mid-load>=SciFact] [--extra-papers <n>=300]';
+const { values: args } = parseOptions(
+  process.argv.slice(2),
+  {
     duration: { type: 'string', default: '40' },
     connections: { type: 'string', default: '16' },
     'kill-at': { type: 'string', default: '8' },
@@ -29,16 +34,9 @@ const { values: args } = parseArgs({
     model: { type: 'string', default: 'lexical' },
     extra: { type: 'string', default: '../shared/beir/scifact/corpus.jsonl' },
     'extra-papers': { type: 'string', default: '300' },
-    help: { type: 'boolean', default: false },
   },
-});
-if (args.help) {
-  console.log(
-    'usage: npm run replicas -- [--duration <s>=40] [--connections <n>=16] [--kill-at <s>=8] [--restart-at <s>=14] [--ingest-at <s>=16]\n' +
-      '  [--model lexical|tiny|minilm] [--extra <JSON Lines file ingested mid-load>=SciFact] [--extra-papers <n>=300]',
-  );
-  process.exit(0);
-}
+  USAGE,
+);
 const duration = Number(args.duration);
 const killAt = Number(args['kill-at']);
 const restartAt = Number(args['restart-at']);
@@ -96,25 +94,13 @@ function run(cliArgs: string[]): Promise<string> {
   });
 }
 
-async function waitHealthy(port: number, child: ChildProcess): Promise<void> {
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`replica on :${port} exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
+/** A replica, up once it writes its ready event (src/log/ready.ts); its request log is not kept. */
 async function startReplica(port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--workers', '1', '--port', String(port)], {
     env,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stderr!.resume();
-  await waitHealthy(port, child);
+  await watchReady(child, { name: `replica on :${port}`, retainOutput: false }).ready;
   return child;
 }
 
@@ -256,7 +242,7 @@ const schedule = (async () => {
   await at(restartAt);
   event('restarting r1');
   replicas[0] = await startReplica(ports[0]!);
-  event('r1 answers /health again');
+  event('r1 ready again (its ready event)');
 })();
 
 const publish = (async () => {

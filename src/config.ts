@@ -3,10 +3,10 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import type { ConnectionLimits } from './api/connection-limits.ts';
+import { DEFAULT_BM25, DEFAULT_FUSION, DEFAULT_HNSW, DEFAULT_HYBRID_DEPTH, DEFAULT_POSTINGS_CACHE_MB, DEFAULT_QUERY_CACHE_SIZE } from './defaults.ts';
 import type { EmbeddingSpec } from './embed/embedder.ts';
 import { DEFAULT_MODEL, findPreset } from './embed/presets.ts';
 import { AppError } from './errors.ts';
-import { DEFAULT_BM25 } from './search/bm25.ts';
 import { STOPWORD_LISTS, stopwords } from './search/query-analysis.ts';
 import type { SearchOptions } from './search/search-service.ts';
 import type { ScheduledSync } from './sync/schedule.ts';
@@ -65,13 +65,13 @@ const EnvSchema = z.object({
   PAPERSEEK_PASSAGE_PREFIX: z.string().optional(),
   PAPERSEEK_BATCH_SIZE: positiveInt.max(1024).default(8),
   PAPERSEEK_THREADS: positiveInt.max(256).optional(),
-  PAPERSEEK_HNSW_M: positiveInt.min(2).max(128).default(16),
-  PAPERSEEK_HNSW_EF_CONSTRUCTION: positiveInt.max(4096).default(200),
-  PAPERSEEK_HNSW_EF: positiveInt.max(4096).default(64),
-  PAPERSEEK_RRF_K: z.coerce.number().min(0).max(10_000).default(60),
-  PAPERSEEK_WEIGHT_SEMANTIC: z.coerce.number().min(0).max(100).default(1),
-  PAPERSEEK_WEIGHT_KEYWORD: z.coerce.number().min(0).max(100).default(1),
-  PAPERSEEK_HYBRID_DEPTH: positiveInt.max(10_000).default(100),
+  PAPERSEEK_HNSW_M: positiveInt.min(2).max(128).default(DEFAULT_HNSW.M),
+  PAPERSEEK_HNSW_EF_CONSTRUCTION: positiveInt.max(4096).default(DEFAULT_HNSW.efConstruction),
+  PAPERSEEK_HNSW_EF: positiveInt.max(4096).default(DEFAULT_HNSW.ef),
+  PAPERSEEK_RRF_K: z.coerce.number().min(0).max(10_000).default(DEFAULT_FUSION.rrfK),
+  PAPERSEEK_WEIGHT_SEMANTIC: z.coerce.number().min(0).max(100).default(DEFAULT_FUSION.weights.semantic),
+  PAPERSEEK_WEIGHT_KEYWORD: z.coerce.number().min(0).max(100).default(DEFAULT_FUSION.weights.keyword),
+  PAPERSEEK_HYBRID_DEPTH: positiveInt.max(10_000).default(DEFAULT_HYBRID_DEPTH),
   PAPERSEEK_BM25_K1: z.coerce.number().min(0).max(100).default(DEFAULT_BM25.k1),
   PAPERSEEK_BM25_B: z.coerce.number().min(0).max(1).default(DEFAULT_BM25.b),
   PAPERSEEK_TITLE_WEIGHT: z.coerce.number().min(0).max(100).default(DEFAULT_BM25.titleWeight),
@@ -79,9 +79,9 @@ const EnvSchema = z.object({
     .string()
     .default('english')
     .refine((value) => value in STOPWORD_LISTS || existsSync(value), 'a list name (english, lucene, none) or an existing file'),
-  PAPERSEEK_POSTINGS_CACHE_MB: z.coerce.number().min(0).max(1_000_000).default(1024),
+  PAPERSEEK_POSTINGS_CACHE_MB: z.coerce.number().min(0).max(1_000_000).default(DEFAULT_POSTINGS_CACHE_MB),
   PAPERSEEK_RELOAD_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
-  PAPERSEEK_QUERY_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(1000),
+  PAPERSEEK_QUERY_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_QUERY_CACHE_SIZE),
   PAPERSEEK_SLICE_MS: z.coerce.number().min(0).max(1000).default(10),
   PAPERSEEK_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   PAPERSEEK_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),

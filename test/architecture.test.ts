@@ -5,9 +5,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-/** Lowest first. Root modules: errors.ts is for everyone; config.ts reads the environment, for the wiring. */
+/**
+ * Lowest first. Root modules: errors.ts, contract.ts (modes, limits, the date rule; bundled by the
+ * browser UI) and defaults.ts (tuning defaults) are for everyone; config.ts reads the environment,
+ * for the wiring.
+ */
 const LAYERS: readonly (readonly string[])[] = [
-  ['errors.ts', 'sources', 'embed'],
+  ['errors.ts', 'contract.ts', 'defaults.ts', 'sources', 'embed'],
   ['store'],
   ['search', 'ingest', 'sync', 'queue', 'eval'],
   ['api', 'mcp', 'log', 'ui'],
@@ -50,6 +54,25 @@ describe('architecture', () => {
       }
     }
     expect(violations).toEqual([]);
+  });
+
+  it('what the browser UI bundles imports no package and nothing of Node', () => {
+    // From the UI's entry, through every relative import: only files of src/ without imports of their own beyond each other.
+    const seen = new Set<string>();
+    const outside: string[] = [];
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(file, 'utf8');
+      for (const [, specifier] of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)'([^']+)'/g)) {
+        if (specifier!.startsWith('.')) visit(path.resolve(path.dirname(file), specifier!));
+        else outside.push(`${path.relative(SRC, file)} → ${specifier}`);
+      }
+    };
+    visit(path.join(SRC, 'ui', 'main.ts'));
+    expect(outside).toEqual([]);
+    // The shared constants are among them: contract.ts, with the modes, limits and date rule.
+    expect([...seen].map((file) => path.relative(SRC, file))).toContain('contract.ts');
   });
 
   it('nothing outside src/cli imports the CLI', () => {

@@ -7,6 +7,7 @@
 //   npm run bench -- hnsw-native --n 50000 --M 16 --efc 200
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { DEFAULT_HNSW } from '../../src/defaults.ts';
 import { BENCH_DIR, fixed, log, now, publish, table, type Args } from './lib/report.ts';
 import { clusteredDataset, row } from './lib/synthetic.ts';
 import { HNSW_DIR } from './hnsw.ts';
@@ -15,9 +16,9 @@ type Hnswlib = typeof import('hnswlib-node');
 
 export async function runHnswNative(args: Args): Promise<void> {
   const n = Number(args.n ?? 50_000);
-  const M = Number(args.M ?? 16);
-  const efc = Number(args.efc ?? 200);
-  const ef = Number(args.ef ?? 64);
+  const M = Number(args.M ?? DEFAULT_HNSW.M);
+  const efc = Number(args.efc ?? DEFAULT_HNSW.efConstruction);
+  const ef = Number(args.ef ?? DEFAULT_HNSW.ef);
   const require = createRequire(import.meta.url);
   const builds: [string, Hnswlib][] = [
     ['installed (npm ci, default flags)', require('hnswlib-node') as Hnswlib],

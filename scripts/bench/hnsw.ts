@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
+import { DEFAULT_HNSW } from '../../src/defaults.ts';
 import { exactScan } from '../../src/search/semantic.ts';
 import { VectorIndex } from '../../src/store/vector-index.ts';
 import { BENCH_DIR, fixed, intList, log, mb, now, type Args, publish, rssMb, table } from './lib/report.ts';
@@ -119,7 +120,7 @@ export function buildIndex(data: Dataset, M: number, efConstruction: number, nat
     writeFileSync(statsFile, JSON.stringify(stats, null, 2));
     return stats;
   }
-  const index = VectorIndex.create(data.dims, { M, efConstruction, ef: 64 }, data.count);
+  const index = VectorIndex.create(data.dims, { M, efConstruction, ef: DEFAULT_HNSW.ef }, data.count);
   const started = now();
   const step = Math.max(10_000, Math.floor(data.count / 20));
   for (let i = 0; i < data.count; i++) {
@@ -202,8 +203,8 @@ export function sweep(index: VectorIndex, data: Dataset, truth: Int32Array, efs:
 
 export async function runHnsw(args: Args): Promise<void> {
   const sizes = intList(args.sizes, [100_000]);
-  const M = Number(args.M ?? 16);
-  const efc = Number(args.efc ?? 200);
+  const M = Number(args.M ?? DEFAULT_HNSW.M);
+  const efc = Number(args.efc ?? DEFAULT_HNSW.efConstruction);
   const efs = intList(args.efs, [10, 16, 32, 64, 96, 128, 256]);
   const jsQueries = Number(args['js-queries'] ?? 20);
   const native = args.native === 'true';

@@ -2,7 +2,7 @@
 // argv[2] is a JSON IngestJob; prints one JSON line with the result on stdout.
 //   raw      — (a) onnxruntime-node InferenceSession.run on pre-tokenized, length-sorted batches: the limit
 //   embedder — (b) TransformersEmbedder.embed (src/embed): tokenizer + model + pooling
-//   split    — (b) again, step by step with the embedder's own tokenizer/model, timing each step
+//   split    — (b) again, each step timed through the embedder's public timing hook (onBatch)
 //   ingest   — (c) readSources + ingestRecords into a fresh PaperStore: parse, embed, SQLite, FTS, HNSW, save
 //   paired   — (a), (b) and (c) in one process, interleaved chunk by chunk (rotating order), so a
 //              noisy neighbour slows all three alike; the totals per variant give the ratios
@@ -11,8 +11,7 @@ import path from 'node:path';
 import { AutoTokenizer, type PreTrainedTokenizer, type Tensor } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
 import { lengthSortedBatches } from '../../src/embed/batching.ts';
-import { pool } from '../../src/embed/pooling.ts';
-import { TransformersEmbedder } from '../../src/embed/transformers-embedder.ts';
+import { type BatchTiming, TransformersEmbedder } from '../../src/embed/transformers-embedder.ts';
 import { ingestRecords } from '../../src/ingest/ingest.ts';
 import { embeddingText } from '../../src/ingest/paper-text.ts';
 import { readSources } from '../../src/sources/index.ts';
@@ -166,10 +165,10 @@ async function raw(): Promise<Omit<IngestResult, 'peakRssMb' | 'variant'>> {
 }
 
 /** The texts and the product's embedder, loaded (timed) and warmed up on the shortest text. */
-async function warmEmbedder(): Promise<{ all: string[]; model: TransformersEmbedder; loadSeconds: number }> {
+async function warmEmbedder(onBatch?: (timing: BatchTiming) => void): Promise<{ all: string[]; model: TransformersEmbedder; loadSeconds: number }> {
   const all = await texts();
   const loadStarted = now();
-  const model = await TransformersEmbedder.create(embedderOptions());
+  const model = await TransformersEmbedder.create({ ...embedderOptions(), onBatch });
   const loadSeconds = (now() - loadStarted) / 1000;
   await model.embed([all[0]!], 'passage');
   return { all, model, loadSeconds };
@@ -184,36 +183,24 @@ async function embedder(): Promise<Omit<IngestResult, 'peakRssMb' | 'variant'>> 
   return { papers: all.length, seconds, papersPerSecond: all.length / seconds, loadSeconds };
 }
 
-/** The embedder's steps timed one by one, through its own tokenizer and model objects. */
+/** The embedder's steps (tokenize, model, pool per batch) from its public timing hook, onBatch. */
 async function split(): Promise<Omit<IngestResult, 'peakRssMb' | 'variant'>> {
-  const { all, model, loadSeconds } = await warmEmbedder();
-  const inner = model as unknown as { tokenizer: PreTrainedTokenizer; model: (inputs: unknown) => Promise<{ last_hidden_state: Tensor }>; maxTokens: number };
   const steps = { sort: 0, tokenize: 0, model: 0, pool: 0 };
-  const started = now();
+  let timing = false;
+  const { all, model, loadSeconds } = await warmEmbedder((batch) => {
+    if (!timing) return; // not the warm-up call
+    steps.tokenize += batch.tokenizeMs;
+    steps.model += batch.modelMs;
+    steps.pool += batch.poolMs;
+  });
+  // The embedder sorts by length before batching; the same sort, timed on its own.
   let t = now();
-  const batches = lengthSortedBatches(all, job.batchSize);
-  steps.sort += now() - t;
-  for (const batch of batches) {
-    t = now();
-    const inputs = inner.tokenizer(
-      batch.map((i) => all[i]!),
-      { padding: true, truncation: true, max_length: inner.maxTokens },
-    );
-    steps.tokenize += now() - t;
-    t = now();
-    const output = await inner.model(inputs);
-    steps.model += now() - t;
-    t = now();
-    const [b, seq, hidden] = output.last_hidden_state.dims as [number, number, number];
-    pool(
-      { data: output.last_hidden_state.data as Float32Array, batch: b, seq, hidden },
-      (inputs as { attention_mask: Tensor }).attention_mask.data as BigInt64Array,
-      'mean',
-      true,
-    );
-    steps.pool += now() - t;
-  }
-  const seconds = (now() - started) / 1000;
+  lengthSortedBatches(all, job.batchSize);
+  steps.sort = now() - t;
+  timing = true;
+  t = now();
+  await model.embed(all, 'passage');
+  const seconds = (now() - t) / 1000 + steps.sort / 1000;
   await model.dispose();
   return {
     papers: all.length,

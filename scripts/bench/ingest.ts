@@ -11,6 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_HNSW } from '../../src/defaults.ts';
 import type { IngestJob, IngestResult } from './ingest-worker.ts';
 import { BENCH_DIR, fixed, intList, log, publish, table, type Args } from './lib/report.ts';
 
@@ -57,7 +58,7 @@ export async function runIngest(args: Args): Promise<void> {
     modelDir: path.resolve(args['model-dir'] ?? '.models'),
     model: args.model ?? 'minilm',
     workDir: WORK,
-    hnsw: { M: Number(args.M ?? 16), efConstruction: Number(args.efc ?? 200), ef: 64 },
+    hnsw: { M: Number(args.M ?? DEFAULT_HNSW.M), efConstruction: Number(args.efc ?? DEFAULT_HNSW.efConstruction), ef: DEFAULT_HNSW.ef },
   };
   if (!existsSync(path.join(base.modelDir, base.model, 'config.json'))) {
     throw new Error(`model ${base.model} not found in ${base.modelDir}; run: npm run test-model -- minilm .models`);

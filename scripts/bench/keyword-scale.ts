@@ -13,6 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_HNSW } from '../../src/defaults.ts';
 import { PaperStore } from '../../src/store/paper-store.ts';
 import { HNSW_DIR } from './hnsw.ts';
 import { snapshotFile } from './ingest-scale.ts';
@@ -26,7 +27,7 @@ import { clusteredDataset, row } from './lib/synthetic.ts';
  * HNSW (`--efc`: its efConstruction, default 200 like the server; a lower one builds faster).
  */
 async function prepare(n: number, efConstruction: number): Promise<string> {
-  const HNSW = { M: 16, efConstruction, ef: 64 };
+  const HNSW = { ...DEFAULT_HNSW, efConstruction };
   const dataDir = path.join(BENCH_DIR, `keyword-scale-${n}`);
   const open = () => PaperStore.open({ dataDir, hnsw: HNSW, log });
   let store = open();
@@ -96,7 +97,7 @@ export async function runKeywordScale(args: Args): Promise<void> {
   const loadRows: (string | number)[][] = [];
   const results: unknown[] = [];
   for (const n of sizes) {
-    const dataDir = await prepare(n, Number(args.efc ?? 200));
+    const dataDir = await prepare(n, Number(args.efc ?? DEFAULT_HNSW.efConstruction));
     if (args['prepare-only']) continue;
     for (const workers of workerCounts) {
       // A fresh server per mode for the sequential passes, so pass 1 starts with cold caches.

@@ -23,16 +23,17 @@ import { createReadStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { create, insertMultiple, search, type AnyOrama } from '@orama/orama';
+import { DEFAULT_HNSW } from '../../src/defaults.ts';
 import { meanMetrics, scoreRanking, type Metrics } from '../../src/eval/metrics.ts';
 import { hydrate, singleSide } from '../../src/search/hydrate.ts';
 import { KeywordSearch } from '../../src/search/keyword-search.ts';
 import { stopwords } from '../../src/search/query-analysis.ts';
-import { PaperStore } from '../../src/store/paper-store.ts';
+import { PaperStore, type PaperReader } from '../../src/store/paper-store.ts';
 import { BENCH_DIR, fixed, log, now, publish, rssMb, summary, table, type Args } from './lib/report.ts';
 
 const K = 10;
 const TITLE_BOOST = 2;
-const HNSW = { M: 16, efConstruction: 200, ef: 64 };
+const HNSW = DEFAULT_HNSW;
 const BEIR = path.resolve(process.env.PAPERSEEK_SCIFACT_DIR ?? '../shared/beir/scifact');
 
 interface Doc {
@@ -90,7 +91,7 @@ async function oramaSearch(db: AnyOrama, query: string, titleBoost = TITLE_BOOST
   return result.hits.map((hit) => hit.id);
 }
 
-function paperseekIds(store: PaperStore, labels: readonly number[]): string[] {
+function paperseekIds(store: PaperReader, labels: readonly number[]): string[] {
   const papers = store.papersByLabels(labels);
   return labels.map((label) => papers.get(label)?.id ?? `label:${label}`);
 }

@@ -9,6 +9,7 @@
 //   npm run bench -- hnsw --sizes 100000          # builds the shared vectors, ground truth and index
 //   npm run bench -- orama --n 100000 --queries 200
 import { create, insertMultiple, search, type AnyOrama } from '@orama/orama';
+import { DEFAULT_HNSW } from '../../src/defaults.ts';
 import { VectorIndex } from '../../src/store/vector-index.ts';
 import { buildIndex, groundTruth, HNSW_DIR, indexFile } from './hnsw.ts';
 import { fixed, intList, log, now, publish, rssMb, summary, table, type Args } from './lib/report.ts';
@@ -19,8 +20,8 @@ const K = 10;
 export async function runOrama(args: Args): Promise<void> {
   const n = Number(args.n ?? 100_000);
   const queryCount = Number(args.queries ?? 200);
-  const M = Number(args.M ?? 16);
-  const efc = Number(args.efc ?? 200);
+  const M = Number(args.M ?? DEFAULT_HNSW.M);
+  const efc = Number(args.efc ?? DEFAULT_HNSW.efConstruction);
   const efs = intList(args.efs, [16, 32, 64]);
   const thresholds = (args.similarity ?? '0.8,0').split(',').map(Number);
   const data = clusteredDataset(HNSW_DIR, n);

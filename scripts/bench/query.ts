@@ -8,6 +8,7 @@
 //
 //   npm run bench -- query --n 100000 --duration 15
 import path from 'node:path';
+import { DEFAULT_HNSW } from '../../src/defaults.ts';
 import { TransformersEmbedder } from '../../src/embed/transformers-embedder.ts';
 import { hydrate, singleSide } from '../../src/search/hydrate.ts';
 import { KeywordSearch } from '../../src/search/keyword-search.ts';
@@ -24,7 +25,7 @@ const MODES = ['semantic', 'keyword', 'hybrid'] as const;
 
 /** One semantic query's steps, in process, on the same index: embed / HNSW / SQLite / whole service. */
 async function split(dataDir: string, queries: readonly string[], k: number) {
-  const store = PaperStore.open({ dataDir, hnsw: { M: 16, efConstruction: 200, ef: 64 } });
+  const store = PaperStore.open({ dataDir, hnsw: DEFAULT_HNSW });
   const embedder = await TransformersEmbedder.create({
     ...MINILM_SPEC,
     modelDir: path.resolve('.models'),
@@ -184,7 +185,7 @@ export async function runQuery(args: Args): Promise<void> {
             const s = steps[name]!;
             const label = {
               embed: 'embed query (tokenizer + minilm q8 + pooling)',
-              hnsw: 'HNSW search (ef 64)',
+              hnsw: `HNSW search (ef ${DEFAULT_HNSW.ef})`,
               sqlite: 'SQLite hydration + highlights (one page)',
               count: 'SQLite countWithVectors() for `total` (full scan)',
               service: 'whole SearchService.search (semantic)',

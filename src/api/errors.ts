@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import { type ApiErrorCode, isAppError, type ErrorCode } from '../errors.ts';
+import type { ErrorResponse } from './schemas.ts';
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   BAD_REQUEST: 400,
@@ -26,11 +27,8 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
 /** The HTTP status of an error code. */
 export const statusOf = (code: ErrorCode): ContentfulStatusCode => STATUS[code];
 
-export interface ErrorBody {
-  error: { code: ApiErrorCode; message: string; details?: unknown };
-}
-
-export const errorBody = (code: ApiErrorCode, message: string, details?: unknown): ErrorBody => ({
+/** Every error body: the Error schema's type (./schemas.ts). */
+export const errorBody = (code: ApiErrorCode, message: string, details?: unknown): ErrorResponse => ({
   error: details === undefined ? { code, message } : { code, message, details },
 });
 

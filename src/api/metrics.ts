@@ -15,7 +15,8 @@ import { matchedRoutes } from 'hono/route';
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 type MetricsJson = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
-import type { SearchObserver, SearchService } from '../search/search-service.ts';
+import type { SearchObserver } from '../search/search-service.ts';
+import type { Health } from './schemas.ts';
 
 export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
 
@@ -54,8 +55,6 @@ function routeOf(c: Context): string {
   }
   return '(unmatched)';
 }
-
-type Health = ReturnType<SearchService['health']>;
 
 export interface MetricsSources {
   /** /health's numbers: papers, pending vectors, the query cache, model readiness, sync. */

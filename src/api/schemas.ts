@@ -1,16 +1,25 @@
 // The HTTP contract: request parameters and response bodies, as zod schemas that both validate
-// requests and document them in OpenAPI.
+// requests and document them in OpenAPI. Each response body's TypeScript type is inferred from its
+// schema here (`type SearchResponse`…), and api/present.ts builds every body to those types. The
+// limits, modes and the date rule come from ../contract.ts, which the CLI and the browser UI share.
 import { z } from '@hono/zod-openapi';
+import {
+  DATE_CALENDAR_RULE,
+  DATE_FORM_RULE,
+  DEFAULT_K,
+  DEFAULT_MODE,
+  ISO_DATE,
+  isCalendarDate,
+  MAX_IDS,
+  MAX_K,
+  MAX_OFFSET,
+  MAX_QUERY_CHARS,
+  SEARCH_MODES,
+} from '../contract.ts';
 import { apiErrorCodes } from '../errors.ts';
-import { SEARCH_MODES } from '../search/types.ts';
 import { CATEGORY_PATTERN, CATEGORY_RULE } from '../store/category.ts';
 import { RECORD_LIMITS } from '../sources/limits.ts';
 
-export const MAX_K = 100;
-export const DEFAULT_K = 10;
-export const MAX_OFFSET = 1000;
-export const MAX_QUERY_CHARS = 1000;
-export const MAX_IDS = 100;
 /** Ids longer than ingest accepts cannot exist; the two limits are one. */
 export const MAX_ID_CHARS = RECORD_LIMITS.idChars;
 /** Author names a search result carries; GET /papers/{id} has them all. */
@@ -42,13 +51,12 @@ const k = queryInteger(`Number of results (1–${MAX_K}).`, 1, MAX_K).default(DE
 
 const offset = queryInteger(`Results to skip, for pagination (0–${MAX_OFFSET}).`, 0, MAX_OFFSET).default(0).openapi({ default: 0 });
 
-const isoDate = z
+/** A date filter (YYYY-MM-DD, a real day); the CLI parses its date options with it too. */
+export const isoDate = z
   .string()
   .min(1, { error: 'must not be empty', abort: true })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD' })
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), {
-    error: 'is not a real calendar date',
-  })
+  .regex(ISO_DATE, { error: DATE_FORM_RULE })
+  .refine(isCalendarDate, { error: DATE_CALENDAR_RULE })
   .openapi({ format: 'date' });
 
 /** Text with at least one character that is not whitespace (JavaScript's \s is what trim() removes). */
@@ -106,7 +114,7 @@ export const SearchQuery = z
     }),
     mode: z
       .enum(SEARCH_MODES, { error: `must be one of ${SEARCH_MODES.join(', ')}` })
-      .default('hybrid')
+      .default(DEFAULT_MODE)
       .openapi({ description: 'hybrid (default): fusion of semantic and keyword ranks; semantic: vectors only; keyword: BM25 only.' }),
     k,
     offset,
@@ -325,3 +333,16 @@ export const ErrorResponse = z
     }),
   })
   .openapi('Error');
+
+// The response bodies' types, inferred from the schemas above: api/present.ts builds them, and the
+// routes, the CLI's --json output and the MCP tools hand them on unchanged.
+export type SearchResult = z.output<typeof SearchResult>;
+export type SearchResponse = z.output<typeof SearchResponse>;
+export type SimilarResponse = z.output<typeof SimilarResponse>;
+export type RecommendResponse = z.output<typeof RecommendResponse>;
+export type Paper = z.output<typeof Paper>;
+export type SyncStatus = z.output<typeof SyncStatus>;
+export type Health = z.output<typeof Health>;
+export type ErrorResponse = z.output<typeof ErrorResponse>;
+/** The page fields /search, /papers/{id}/similar and /recommend share. */
+export type ResultPage = RecommendResponse;

@@ -9,7 +9,7 @@ import { TransformersEmbedder } from '../embed/transformers-embedder.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { ModelSlot } from '../search/types.ts';
 import { DB_FILE } from '../store/database.ts';
-import { PaperStore } from '../store/paper-store.ts';
+import { PaperStore, type PaperReader, type PaperWriter } from '../store/paper-store.ts';
 
 /**
  * `forServing`: onnxruntime threads do not busy-wait between calls, leaving the cores to the HTTP
@@ -29,12 +29,17 @@ export async function loadModel(config: AppConfig, { forServing = false } = {}):
  * Ties the store to the model that will embed queries or papers: records its spec on first use
  * (a writer), or refuses a model the index was not built with. Nothing to do without a model.
  */
-export function bindModel(store: PaperStore, embedder: Embedder | undefined): void {
+export function bindModel(store: PaperReader, embedder: Embedder | undefined): void {
   if (embedder) store.bind({ ...embedder.spec, dims: embedder.dims });
 }
 
-/** Writers (ingest, compact) hold the data dir's write lock; readers (serve, search…) never write. */
-export function openStore(config: AppConfig, role: 'writer' | 'reader' = 'writer'): PaperStore {
+/**
+ * Writers (ingest, compact) hold the data dir's write lock and get a PaperWriter; readers (serve,
+ * search…) get a PaperReader, which has no write methods.
+ */
+export function openStore(config: AppConfig, role?: 'writer'): PaperWriter;
+export function openStore(config: AppConfig, role: 'reader'): PaperReader;
+export function openStore(config: AppConfig, role: 'writer' | 'reader' = 'writer'): PaperReader {
   return PaperStore.open({
     dataDir: config.dataDir,
     hnsw: config.hnsw,
@@ -45,7 +50,7 @@ export function openStore(config: AppConfig, role: 'writer' | 'reader' = 'writer
 }
 
 /** The store for commands that only read: a missing index is an error, not a new empty one. */
-export function openExistingStore(config: AppConfig): PaperStore {
+export function openExistingStore(config: AppConfig): PaperReader {
   if (!existsSync(path.join(config.dataDir, DB_FILE))) {
     throw new AppError(
       'NOT_FOUND',

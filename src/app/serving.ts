@@ -4,11 +4,12 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createApp } from '../api/app.ts';
 import { ServerMetrics } from '../api/metrics.ts';
+import { toHealth } from '../api/present.ts';
 import { TimeSlicer } from '../api/time-slicer.ts';
 import type { AppConfig } from '../config.ts';
 import { requestLogger, type Logger } from '../log/logger.ts';
 import { SearchService, type ModelSlot } from '../search/search-service.ts';
-import type { PaperStore } from '../store/paper-store.ts';
+import type { PaperReader } from '../store/paper-store.ts';
 import { syncReporter } from '../sync/schedule.ts';
 
 /**
@@ -16,7 +17,7 @@ import { syncReporter } from '../sync/schedule.ts';
  * (`clusterMetrics`: a worker's, for the whole cluster) and, with a `logger`, one log line per request.
  */
 export function servingApp(
-  store: PaperStore,
+  store: PaperReader,
   model: ModelSlot,
   config: AppConfig,
   { logger, clusterMetrics }: { logger?: Logger; clusterMetrics?: () => Promise<string> } = {},
@@ -24,6 +25,6 @@ export function servingApp(
   const slicer = config.sliceMs > 0 ? new TimeSlicer(config.sliceMs) : undefined;
   const metrics = new ServerMetrics({ processMetrics: true, ...(clusterMetrics && { cluster: clusterMetrics }) });
   const search = new SearchService(store, model, { ...config.search, observer: metrics.observer }, slicer, syncReporter(config.dataDir, config.sync));
-  metrics.sources = { health: () => search.health(), generation: () => store.generation };
+  metrics.sources = { health: () => toHealth(search.status()), generation: () => store.generation };
   return { app: createApp({ search, slicer, metrics, ...(logger && { onRequest: requestLogger(logger) }) }), search, metrics };
 }

@@ -1,7 +1,10 @@
 // Argument parsers and the options several commands share (page size, paging, filters), so
-// every command validates and names them the same way as the HTTP API does.
+// every command validates and names them the same way as the HTTP API does: the limits come from
+// the contract (../contract.ts), dates and categories are parsed with the API's own zod schemas.
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { categoryFilter, DEFAULT_K, MAX_K, MAX_OFFSET } from '../api/schemas.ts';
+import type { z } from 'zod';
+import { categoryFilter, isoDate } from '../api/schemas.ts';
+import { DEFAULT_K, MAX_K, MAX_OFFSET } from '../contract.ts';
 import type { PaperFilter } from '../store/filters.ts';
 
 /** A bad combination of arguments found after parsing: exits 2, like commander's own usage errors. */
@@ -15,20 +18,20 @@ export const integerIn =
     return number;
   };
 
-export function parseDate(value: string): string {
-  const date = new Date(`${value}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(date.getTime()) || !date.toISOString().startsWith(value)) {
-    throw new InvalidArgumentError('must be a date YYYY-MM-DD');
-  }
-  return value;
-}
+/** An option argument parsed with an API field's zod schema: the same values pass, with the same reason when they do not. */
+const parsedWith =
+  (schema: z.ZodType<string, string>) =>
+  (value: string): string => {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0]!.message);
+    return parsed.data;
+  };
+
+/** --from, --to: the API's `published_from`/`published_to` schema (YYYY-MM-DD, a real day). */
+export const parseDate = parsedWith(isoDate);
 
 /** --category: the same zod schema as the API's `category` parameter, so both accept the same values. */
-export function parseCategory(value: string): string {
-  const parsed = categoryFilter.safeParse(value);
-  if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0]!.message);
-  return parsed.data;
-}
+export const parseCategory = parsedWith(categoryFilter);
 
 export interface PageOptions {
   k: number;

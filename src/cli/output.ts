@@ -8,11 +8,12 @@ export interface Column<T> {
 }
 
 /**
+ * `width`: the line width to fit (the terminal's, lineWidth in context.ts; default: no limit).
  * `below`, when given, adds a second line per row, aligned under the last column (e.g. an id
  * under a title), so long values do not squeeze each other.
  */
 export function table<T>(rows: readonly T[], columns: readonly Column<T>[], options: { width?: number; below?: (row: T) => string } = {}): string {
-  const width = options.width ?? (process.stdout.isTTY ? process.stdout.columns : Infinity);
+  const width = options.width ?? Number.POSITIVE_INFINITY;
   const cells = rows.map((row) => columns.map((column) => column.value(row)));
   const widths = columns.map((column, i) => Math.max(column.header.length, ...cells.map((row) => row[i]!.length)));
   // The last column takes what is left of the line, at least 20 characters.

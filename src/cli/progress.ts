@@ -5,6 +5,7 @@
 // reading thread keeps up, so a timer-driven bar would only draw once the run is over.
 import type { SourceProgress } from '../ingest/ingest-sources.ts';
 import { fmt } from '../ingest/skip-report.ts';
+import type { OutputStream } from './context.ts';
 
 export interface SourceProgressReporter {
   update(progress: SourceProgress): void;
@@ -41,7 +42,8 @@ export function describeProgress(p: SourceProgress, seconds: number): string {
   return `ingest: ${parts.join(' | ')}`;
 }
 
-export function createSourceProgress(stream: NodeJS.WriteStream = process.stderr): SourceProgressReporter {
+/** `stream`: the command's stderr (context.ts); a live line when it is a terminal. */
+export function createSourceProgress(stream: OutputStream): SourceProgressReporter {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   if (stream.isTTY) {

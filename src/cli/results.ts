@@ -1,14 +1,11 @@
-// One page of search or similar-paper results, as a table or as the HTTP API's JSON.
-import { toPage } from '../api/present.ts';
+// One page of search or similar-paper results as a table (--json prints api/present.ts's bodies).
 import type { SearchPage } from '../search/types.ts';
 import { figure, table, type Column } from './output.ts';
 
 type Hit = SearchPage['hits'][number];
 
-/** The same JSON body the HTTP API answers, so scripts can switch between the two freely. */
-export const pageJson = (page: SearchPage, request: { k: number; offset: number }, started: number) => toPage(page, request, started);
-
-export function resultsTable(page: SearchPage, offset: number): string {
+/** `width`: the terminal's (lineWidth in context.ts); the title column is cut to fit it. */
+export function resultsTable(page: SearchPage, offset: number, width = Number.POSITIVE_INFINITY): string {
   if (page.hits.length === 0) return 'No results.';
   const hybrid = page.mode === 'hybrid';
   const rank = new Map(page.hits.map((hit, i) => [hit, offset + i + 1]));
@@ -28,7 +25,7 @@ export function resultsTable(page: SearchPage, offset: number): string {
     ...(page.hits.some((hit) => hit.paper.categories?.length) ? [{ header: 'categories', value: categoryCell }] : []),
     { header: 'title / id', value: (hit: Hit) => hit.paper.title },
   ];
-  return table<Hit>(page.hits, columns, { below: (hit) => hit.paper.id });
+  return table<Hit>(page.hits, columns, { width, below: (hit) => hit.paper.id });
 }
 
 /** The first categories, so one paper listed in six does not squeeze the title. */

@@ -3,7 +3,8 @@
 // sample ingest into an empty index), then forks N workers, each a read-only reader of the index
 // that reloads new generations on its own, like the single-process server. The primary does not
 // serve; it:
-//   - prints the "listening on" line once, when every worker listens;
+//   - prints the "listening on" line once, when every worker listens, and calls the plan's
+//     `ready` (which writes the ready event, src/log/ready.ts);
 //   - exits non-zero with the worker's error when a worker cannot start (bad config, port in
 //     use, …) — no restarts before the server has been up;
 //   - replaces a worker that dies later, after a backoff that doubles with each death in the last
@@ -50,6 +51,8 @@ export interface ClusterPlan {
   checkStorage(): Promise<StorageStatus>;
   /** Primary, once, when every worker listens; stopped when the server stops. */
   startBackground?(): { stop(): Promise<void> };
+  /** Primary, once, when every worker listens: the port, the papers the first worker saw, the workers' pids. */
+  ready?(cluster: { port: number; papers: number; pids: number[] }): void;
   /** Primary: the workers' metrics (each worker's metricsJson) as one text; without it, /metrics of the cluster fails. */
   aggregateMetrics?(parts: unknown[]): Promise<string>;
   /**
@@ -223,11 +226,12 @@ async function runPrimary(plan: ClusterPlan): Promise<void> {
         if (replaces !== undefined) console.error(`paperseek: worker ${pid} listening (replaces ${replaces})`);
         if (phase === 'starting' && listening.size === plan.workers) {
           phase = 'serving';
-          const pids = [...listening].map((w) => w.process.pid).join(', ');
+          const pids = [...listening].map((w) => w.process.pid!);
           console.error(
-            `paperseek: ${message.papers} papers, listening on http://${plan.host ?? 'localhost'}:${message.port} (${plan.workers} workers, pids ${pids})`,
+            `paperseek: ${message.papers} papers, listening on http://${plan.host ?? 'localhost'}:${message.port} (${plan.workers} workers, pids ${pids.join(', ')})`,
           );
           background = plan.startBackground?.();
+          plan.ready?.({ port: message.port, papers: message.papers, pids });
         }
       }
     });

@@ -25,6 +25,18 @@ export interface TransformersEmbedderOptions extends EmbeddingSpec {
   spinning?: boolean;
   /** Coalesce concurrent single-query calls into one model call (default true). */
   coalesceQueries?: boolean;
+  /** Called after every model call with the time each step took (benchmarks: scripts/bench/ingest-worker.ts). */
+  onBatch?: (timing: BatchTiming) => void;
+}
+
+/** One model call of the embedder, step by step, in milliseconds. */
+export interface BatchTiming {
+  texts: number;
+  /** Padded sequence length of the batch. */
+  tokens: number;
+  tokenizeMs: number;
+  modelMs: number;
+  poolMs: number;
 }
 
 interface QueuedQuery {
@@ -48,6 +60,7 @@ export class TransformersEmbedder implements Embedder {
     private readonly tokenizer: PreTrainedTokenizer,
     private readonly model: PreTrainedModel,
     private readonly coalesceQueries: boolean,
+    private readonly onBatch: ((timing: BatchTiming) => void) | undefined,
   ) {}
 
   static async create(options: TransformersEmbedderOptions): Promise<TransformersEmbedder> {
@@ -71,8 +84,8 @@ export class TransformersEmbedder implements Embedder {
       const config = model.config as unknown as { hidden_size?: number; max_position_embeddings?: number };
       if (!config.hidden_size) throw new Error('config.json has no hidden_size');
       const maxTokens = Math.min(Number(tokenizer.model_max_length) || FALLBACK_MAX_TOKENS, config.max_position_embeddings ?? FALLBACK_MAX_TOKENS);
-      const { modelDir: _dir, cacheDir: _cache, batchSize, threads: _threads, spinning: _spinning, coalesceQueries, ...spec } = options;
-      return new TransformersEmbedder(spec, config.hidden_size, maxTokens, batchSize, tokenizer, model, coalesceQueries ?? true);
+      const { modelDir: _dir, cacheDir: _cache, batchSize, threads: _threads, spinning: _spinning, coalesceQueries, onBatch, ...spec } = options;
+      return new TransformersEmbedder(spec, config.hidden_size, maxTokens, batchSize, tokenizer, model, coalesceQueries ?? true, onBatch);
     } catch (error) {
       throw modelUnavailable(options, source, error);
     }
@@ -128,13 +141,18 @@ export class TransformersEmbedder implements Embedder {
   }
 
   private async embedBatch(texts: string[]): Promise<Float32Array[]> {
+    const started = performance.now();
     const inputs = this.tokenizer(texts, { padding: true, truncation: true, max_length: this.maxTokens });
+    const tokenized = performance.now();
     const output = (await this.model(inputs)) as { last_hidden_state?: Tensor };
+    const modelled = performance.now();
     const states = output.last_hidden_state;
     if (!states) throw new Error(`model ${this.spec.model} returned no last_hidden_state`);
     const [batch, seq, hidden] = states.dims as [number, number, number];
     const mask = (inputs as { attention_mask: Tensor }).attention_mask.data as BigInt64Array;
-    return pool({ data: states.data as Float32Array, batch, seq, hidden }, mask, this.spec.pooling, this.spec.normalize);
+    const vectors = pool({ data: states.data as Float32Array, batch, seq, hidden }, mask, this.spec.pooling, this.spec.normalize);
+    this.onBatch?.({ texts: texts.length, tokens: seq, tokenizeMs: tokenized - started, modelMs: modelled - tokenized, poolMs: performance.now() - modelled });
+    return vectors;
   }
 
   async dispose(): Promise<void> {

@@ -1,13 +1,14 @@
 // The ingest use case: stream records out of source files into the store, with duplicate ids,
 // skipped records and dropped fields reported, progress from the bytes read, and `deleteMissing`
 // making the index match the input exactly. Used by `paperseek ingest` and by `serve` (sample).
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Embedder } from '../embed/embedder.ts';
 import { AppError } from '../errors.ts';
 import { STDIN } from '../sources/index.ts';
 import { duplicateIdProblem } from '../sources/located.ts';
 import type { ReadOptions } from '../sources/record.ts';
-import type { PaperStore } from '../store/paper-store.ts';
+import type { PaperWriter } from '../store/paper-store.ts';
 import { ingestHashed, type EmbedPipeline, type HashedRecord, type IngestCounts } from './ingest.ts';
 import { readOnThread } from './read-thread.ts';
 import { fmt, SkipReport } from './skip-report.ts';
@@ -62,15 +63,46 @@ function totalSize(paths: readonly string[]): number | undefined {
   return total;
 }
 
+/**
+ * The inputs with each file once: a path given twice (or two spellings of one file, such as
+ * `a.jsonl ./a.jsonl`) would be read twice, every record of the second read skipped as a duplicate
+ * id. The repeats are named in one note instead.
+ */
+export function distinctInputs(paths: readonly string[]): { paths: string[]; repeated: string[] } {
+  const seen = new Set<string>();
+  const distinct: string[] = [];
+  const repeated: string[] = [];
+  for (const path of paths) {
+    if (path === STDIN) {
+      distinct.push(path);
+      continue;
+    }
+    let key: string;
+    try {
+      key = realpathSync(path);
+    } catch {
+      key = resolve(path); // missing or unreadable: openSource reports it with its reason
+    }
+    if (seen.has(key)) repeated.push(path);
+    else {
+      seen.add(key);
+      distinct.push(path);
+    }
+  }
+  return { paths: distinct, repeated };
+}
+
 export async function ingestSources(
-  paths: readonly string[],
+  inputs: readonly string[],
   options: IngestSourcesOptions,
-  store: PaperStore,
+  store: PaperWriter,
   embedder: Embedder | undefined,
   hooks: IngestHooks = {},
 ): Promise<IngestSummary> {
   const log = hooks.log ?? ((line: string) => console.error(line));
-  if (paths.filter((path) => path === STDIN).length > 1) throw new AppError('BAD_INPUT_FILE', 'standard input (-) can be given only once');
+  if (inputs.filter((path) => path === STDIN).length > 1) throw new AppError('BAD_INPUT_FILE', 'standard input (-) can be given only once');
+  const { paths, repeated } = distinctInputs(inputs);
+  if (repeated.length > 0) log(`note: read once, given again: ${[...new Set(repeated)].join(', ')}`);
   const run = store.beginRun();
   const report = new SkipReport(options.reportFile);
   const totalBytes = totalSize(paths);
@@ -142,7 +174,7 @@ export async function ingestSources(
 }
 
 /** Deletes papers by id and saves; logs the ids that were not there. Returns how many were deleted. */
-export function deletePapers(store: PaperStore, ids: readonly string[], log: (line: string) => void): number {
+export function deletePapers(store: PaperWriter, ids: readonly string[], log: (line: string) => void): number {
   const deleted = store.delete(ids);
   if (deleted.length < ids.length) {
     const gone = new Set(deleted);

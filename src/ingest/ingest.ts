@@ -4,7 +4,7 @@
 // with their vectors pending. Each chunk is one transaction, so an interrupted ingest keeps every
 // finished chunk, and memory is bounded by the chunk size whatever the size of the input.
 import type { Embedder } from '../embed/embedder.ts';
-import type { PaperStore, PaperWrite } from '../store/paper-store.ts';
+import type { PaperWrite, PaperWriter } from '../store/paper-store.ts';
 import type { PaperHashes } from '../store/papers.ts';
 import type { PaperRecord } from '../sources/record.ts';
 import { chunked } from './chunked.ts';
@@ -64,7 +64,7 @@ const KEYWORD_ONLY_CHUNK_SIZE = 2048;
 
 export async function ingestRecords(
   records: Iterable<PaperRecord> | AsyncIterable<PaperRecord>,
-  store: PaperStore,
+  store: PaperWriter,
   embedder: Embedder | undefined,
   options: IngestOptions = {},
 ): Promise<IngestCounts> {
@@ -77,7 +77,7 @@ async function* withHashes(records: Iterable<PaperRecord> | AsyncIterable<PaperR
 
 export async function ingestHashed(
   records: AsyncIterable<HashedRecord>,
-  store: PaperStore,
+  store: PaperWriter,
   embedder: Embedder | undefined,
   options: IngestOptions = {},
 ): Promise<IngestCounts> {
@@ -122,7 +122,7 @@ export async function ingestHashed(
 }
 
 /** Splits a chunk into metadata-only updates and papers whose text (so vector) is new or changed. */
-function classify(chunk: readonly HashedRecord[], store: PaperStore, counts: IngestCounts): { metadataOnly: PaperWrite[]; textChanged: PaperWrite[] } {
+function classify(chunk: readonly HashedRecord[], store: PaperWriter, counts: IngestCounts): { metadataOnly: PaperWrite[]; textChanged: PaperWrite[] } {
   const metadataOnly: PaperWrite[] = [];
   const textChanged: PaperWrite[] = [];
   for (const { record, hashes } of chunk) {
@@ -142,7 +142,7 @@ function classify(chunk: readonly HashedRecord[], store: PaperStore, counts: Ing
  * pipeline, up to `depth` pages are in flight, attached in label order.
  */
 async function embedPending(
-  store: PaperStore,
+  store: PaperWriter,
   embedder: Embedder,
   chunkSize: number,
   onProgress: (done: number) => void,

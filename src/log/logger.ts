@@ -1,7 +1,8 @@
 // The server's structured log (pino): one JSON object per line on stdout — each request (method,
 // route, status, ms), start-up, index reloads, errors — at PAPERSEEK_LOG_LEVEL (info). When stdout
 // is a terminal the same lines are pretty-printed (pino-pretty, in pino's transport thread).
-// The "… listening on http://…" line that scripts and tests wait for stays a plain stderr line.
+// Scripts and tests wait for the ready event in this log (./ready.ts); the "… listening on http://…"
+// line for people stays a plain stderr line.
 import pino, { type Logger } from 'pino';
 import type { RequestRecord } from '../api/metrics.ts';
 

@@ -1,34 +1,7 @@
 // Short text renderings of tool results, for MCP clients that show the model text only: one
 // block per hit with title, id, date, score and the abstract's first sentence. The full JSON
-// (the HTTP API's response body) is the result's structured content.
-
-interface Hit {
-  id: string;
-  title: string;
-  score: number;
-  published: string | null;
-  abstract: string;
-}
-
-interface PageBody {
-  results: Hit[];
-  total: number | null;
-  total_relation: 'eq' | 'gte';
-  offset: number;
-}
-
-interface PaperBody {
-  id: string;
-  title: string;
-  abstract: string;
-  authors: string[] | null;
-  authors_count: number | null;
-  published: string | null;
-  categories: string[] | null;
-  url: string | null;
-  doi: string | null;
-  github_url: string | null;
-}
+// (the HTTP API's response body, typed by its schema) is the result's structured content.
+import type { Paper, ResultPage } from '../api/schemas.ts';
 
 const MAX_SENTENCE_CHARS = 300;
 const MAX_AUTHORS_SHOWN = 10;
@@ -45,7 +18,7 @@ export function firstSentence(text: string): string {
 const score = (value: number) => (Number.isInteger(value) ? String(value) : value.toPrecision(4));
 
 /** `heading`, then one numbered block per result (numbers continue from the page's offset). */
-export function renderPage(heading: string, body: PageBody): string {
+export function renderPage(heading: string, body: ResultPage): string {
   const shown = body.results.length;
   const total = body.total === null ? '' : ` of ${body.total_relation === 'gte' ? 'at least ' : ''}${body.total}`;
   const range = shown === 0 ? 'no results' : `results ${body.offset + 1}–${body.offset + shown}${total}`;
@@ -56,7 +29,7 @@ export function renderPage(heading: string, body: PageBody): string {
   return [`${heading}: ${range}`, ...blocks].join('\n\n');
 }
 
-export function renderPaper(paper: PaperBody): string {
+export function renderPaper(paper: Paper): string {
   const authors = paper.authors && paper.authors.length > 0 ? paper.authors : null;
   const count = paper.authors_count ?? authors?.length ?? 0;
   const more = authors && count > MAX_AUTHORS_SHOWN ? ` and ${count - Math.min(authors.length, MAX_AUTHORS_SHOWN)} more` : '';

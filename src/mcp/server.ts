@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { toFilter, toPage, toSearchBody } from '../api/present.ts';
+import { toFilter, toPaper, toRecommendBody, toSearchBody, toSimilarBody } from '../api/present.ts';
 import { Paper, RecommendResponse, SearchResponse, SimilarResponse } from '../api/schemas.ts';
 import { isAppError } from '../errors.ts';
 import type { SearchService } from '../search/search-service.ts';
@@ -58,8 +58,7 @@ export function createMcpServer(search: SearchService): McpServer {
     },
     (input) =>
       answer(() => {
-        // Exactly the JSON the API sends: JSON drops what it cannot carry (undefined fields).
-        const body = JSON.parse(JSON.stringify(search.paper(input.id))) as Record<string, unknown> & Parameters<typeof renderPaper>[0];
+        const body = toPaper(search.paper(input.id));
         return { body, text: renderPaper(body) };
       }),
   );
@@ -78,7 +77,7 @@ export function createMcpServer(search: SearchService): McpServer {
       answer(() => {
         const started = performance.now();
         const page = search.similar(input.id, { k: input.k, offset: input.offset, filter: toFilter(input) });
-        const body = { id: input.id, ...toPage(page, input, started) };
+        const body = toSimilarBody(input.id, page, input, started);
         return { body, text: renderPage(`Papers similar to ${input.id}`, body) };
       }),
   );
@@ -105,7 +104,7 @@ export function createMcpServer(search: SearchService): McpServer {
           offset: input.offset,
           filter: toFilter(input),
         });
-        const body = toPage(page, input, started);
+        const body = toRecommendBody(page, input, started);
         return { body, text: renderPage(`Recommendations from ${input.positive.length} paper(s)`, body) };
       }),
   );
@@ -113,11 +112,17 @@ export function createMcpServer(search: SearchService): McpServer {
   return server;
 }
 
+/** A tool's result: an HTTP API response body and its short rendering. */
+interface ToolAnswer {
+  body: SearchResponse | SimilarResponse | RecommendResponse | Paper;
+  text: string;
+}
+
 /**
  * Runs a tool: its body as structured content and its rendering as text, or a tool error with
  * the message the HTTP API would answer with (unexpected errors are logged, never shown).
  */
-async function answer(work: () => { body: object; text: string } | Promise<{ body: object; text: string }>): Promise<CallToolResult> {
+async function answer(work: () => ToolAnswer | Promise<ToolAnswer>): Promise<CallToolResult> {
   try {
     const { body, text } = await work();
     return { structuredContent: body as Record<string, unknown>, content: [{ type: 'text', text }] };

@@ -18,10 +18,6 @@ export interface Bm25Options {
   titleWeight: number;
 }
 
-// Robertson's and Lucene's defaults (k1 1.2, b 0.75), not fitted. The title weight was measured
-// (README, "Keyword ranking"): 1, 1.5, 2, 3 on SciFact and the public queries; both peak at 2–3.
-export const DEFAULT_BM25: Bm25Options = { k1: 1.2, b: 0.75, titleWeight: 2 };
-
 export function luceneIdf(documents: number, matching: number): number {
   return Math.log(1 + (documents - matching + 0.5) / (matching + 0.5));
 }

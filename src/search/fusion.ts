@@ -27,8 +27,6 @@ export interface FusedCandidate {
   keyword: SideHit | null;
 }
 
-export const DEFAULT_FUSION: FusionOptions = { rrfK: 60, weights: { semantic: 1, keyword: 1 } };
-
 // A semantic side whose best candidate barely beats its median candidate carries no ranking
 // information (a degenerate or mismatched model: every vector points the same way). RRF would
 // still hand its arbitrary top ranks full weight and bury good keyword results, so its weight

@@ -1,15 +1,20 @@
 // Turns ranked candidates (labels + per-side scores) into hits: the papers of one page, loaded
 // in one query, with highlights of the query terms.
-import type { PaperStore } from '../store/paper-store.ts';
+import type { PaperReader } from '../store/paper-store.ts';
 import type { Neighbour } from '../store/vector-index.ts';
 import type { FusedCandidate } from './fusion.ts';
 import { markup, plainHighlight } from './highlight.ts';
 import type { SearchHit, SearchMode } from './types.ts';
 
-export function hydrate(store: PaperStore, page: readonly FusedCandidate[], mode: SearchMode, terms: readonly string[]): SearchHit[] {
+export function hydrate(
+  store: Pick<PaperReader, 'papersByLabels' | 'highlights'>,
+  page: readonly FusedCandidate[],
+  mode: SearchMode,
+  terms: readonly string[],
+): SearchHit[] {
   const labels = page.map((candidate) => candidate.label);
   const papers = store.papersByLabels(labels);
-  const marked = store.fulltext.highlights(terms, papers);
+  const marked = store.highlights(terms, papers);
   const hits: SearchHit[] = [];
   for (const { label, fused, semantic, keyword } of page) {
     const paper = papers.get(label);

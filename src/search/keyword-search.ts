@@ -1,8 +1,9 @@
 // Keyword search: query words (stop words out) → FTS5's terms → BM25F top k over FTS5's postings
 // (./keyword-ranker.ts), with the metadata filter applied to the best documents first.
+import { DEFAULT_BM25 } from '../defaults.ts';
 import { isEmptyFilter, type PaperFilter } from '../store/filters.ts';
-import type { PaperStore } from '../store/paper-store.ts';
-import { DEFAULT_BM25, type Bm25Options } from './bm25.ts';
+import type { PaperReader } from '../store/paper-store.ts';
+import type { Bm25Options } from './bm25.ts';
 import { KeywordRanker, type KeywordRanking } from './keyword-ranker.ts';
 import { queryWords, stopwords } from './query-analysis.ts';
 
@@ -20,7 +21,7 @@ export interface KeywordResult extends KeywordRanking {
 }
 
 /** What keyword search needs of the store. */
-export type KeywordStore = Pick<PaperStore, 'keyword' | 'labelsPassing'>;
+export type KeywordStore = Pick<PaperReader, 'keyword' | 'labelsPassing'>;
 
 export class KeywordSearch {
   private readonly ranker: KeywordRanker;

@@ -8,7 +8,7 @@ export interface QueryCacheStats {
   size: number;
   hits: number;
   misses: number;
-  hit_rate: number | null;
+  hitRate: number | null;
 }
 
 /** Paces the work that follows a model call (the server's TimeSlicer). */
@@ -56,7 +56,7 @@ export class QueryEncoder {
       size: this.cache?.size ?? 0,
       hits: this.hits,
       misses: this.misses,
-      hit_rate: lookups > 0 ? Math.round((this.hits / lookups) * 1000) / 1000 : null,
+      hitRate: lookups > 0 ? Math.round((this.hits / lookups) * 1000) / 1000 : null,
     };
   }
 }

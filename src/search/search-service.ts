@@ -1,16 +1,17 @@
 // The search verbs the API and CLI share: text search in three modes, papers similar to a
-// paper, recommendations from examples, lookup and health. Each returns plain data.
-import type { Embedder } from '../embed/embedder.ts';
+// paper, recommendations from examples, lookup and status. Each returns plain data (domain
+// terms: api/present.ts shapes the response bodies).
+import { DEFAULT_FUSION, DEFAULT_HYBRID_DEPTH, DEFAULT_QUERY_CACHE_SIZE } from '../defaults.ts';
 import { AppError } from '../errors.ts';
 import type { PaperRecord } from '../sources/record.ts';
 import { isEmptyFilter } from '../store/filters.ts';
 import { isCorruption, quickCheckOffThread, type StorageStatus } from '../store/health.ts';
-import type { PaperStore } from '../store/paper-store.ts';
+import type { PaperReader } from '../store/paper-store.ts';
 import type { SyncReport } from '../sync/schedule.ts';
-import { DEFAULT_FUSION, reciprocalRankFusion, semanticConfidence, type FusionOptions } from './fusion.ts';
+import { reciprocalRankFusion, semanticConfidence, type FusionOptions } from './fusion.ts';
 import { hydrate, singleSide } from './hydrate.ts';
 import { DEFAULT_KEYWORD, KeywordSearch, type KeywordOptions } from './keyword-search.ts';
-import { QueryEncoder, type WorkPacer } from './query-encoder.ts';
+import { QueryEncoder, type QueryCacheStats, type WorkPacer } from './query-encoder.ts';
 import { recommendationVector } from './recommend.ts';
 import { semanticCandidates } from './semantic.ts';
 import type { ModelSlot, PageRequest, RecommendRequest, SearchMode, SearchPage, SearchRequest } from './types.ts';
@@ -37,7 +38,27 @@ export interface SearchObserver {
   stage(mode: SearchMode, stage: SearchStage, seconds: number): void;
 }
 
-export const DEFAULT_SEARCH_OPTIONS: SearchOptions = { fusion: DEFAULT_FUSION, hybridDepth: 100, queryCacheSize: 1000, keyword: DEFAULT_KEYWORD };
+export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
+  fusion: DEFAULT_FUSION,
+  hybridDepth: DEFAULT_HYBRID_DEPTH,
+  queryCacheSize: DEFAULT_QUERY_CACHE_SIZE,
+  keyword: DEFAULT_KEYWORD,
+};
+
+/** What the service runs on and can do; GET /health presents it (api/present.ts toHealth). */
+export interface ServiceStatus {
+  papers: number;
+  /** Papers stored without a vector (ingested while the model was unavailable). */
+  pendingVectors: number;
+  capabilities: { keyword: boolean; semantic: boolean; hybrid: boolean; similar: boolean };
+  /** The loaded model, else the one the index was built with (nulls for an empty index without a model). */
+  model: { id: string | null; dims: number | null; dtype: string | null; ready: boolean; error: string | null };
+  /** The query-embedding cache; null without a model. */
+  queryCache: QueryCacheStats | null;
+  storage: StorageStatus;
+  /** Scheduled and past syncs (sync/schedule.ts syncReporter). */
+  sync: SyncReport[];
+}
 
 export class SearchService {
   private readonly encoder: QueryEncoder | undefined;
@@ -45,7 +66,7 @@ export class SearchService {
   private storage: StorageStatus = 'unchecked';
 
   constructor(
-    private readonly store: PaperStore,
+    private readonly store: PaperReader,
     private readonly model: ModelSlot,
     private readonly options: SearchOptions = DEFAULT_SEARCH_OPTIONS,
     pacer?: WorkPacer,
@@ -62,8 +83,16 @@ export class SearchService {
    */
   async checkStorage(file: string): Promise<StorageStatus> {
     const { status } = await quickCheckOffThread(file);
-    if (status !== 'unchecked') this.storage = status;
+    this.noteStorage(status);
     return status;
+  }
+
+  /**
+   * Keeps the verdict of a check run elsewhere for /health (a cluster's workers take the primary's
+   * one quick_check rather than each reading the whole database). 'unchecked' changes nothing.
+   */
+  noteStorage(status: StorageStatus): void {
+    if (status !== 'unchecked') this.storage = status;
   }
 
   /** Loads what keyword ranking needs before the first query (the server calls it at start). */
@@ -164,15 +193,14 @@ export class SearchService {
     return paper;
   }
 
-  health() {
+  status(): ServiceStatus {
     const spec = this.store.spec;
-    const embedder: Embedder | undefined = this.model.embedder;
+    const embedder = this.model.embedder;
     const papers = this.store.count();
     const pending = this.store.countPending();
     return {
-      status: embedder && this.storage !== 'corrupt' ? ('ok' as const) : ('degraded' as const),
       papers,
-      pending_vectors: pending,
+      pendingVectors: pending,
       // Similar papers and recommendations compare stored vectors: they need no model, but vectors.
       capabilities: { keyword: true, semantic: Boolean(embedder), hybrid: Boolean(embedder), similar: papers > pending },
       model: {
@@ -182,7 +210,7 @@ export class SearchService {
         ready: Boolean(embedder),
         error: this.model.error?.message ?? null,
       },
-      query_cache: this.encoder?.stats() ?? null,
+      queryCache: this.encoder?.stats() ?? null,
       storage: this.storage,
       sync: this.syncReport(),
     };

@@ -7,13 +7,13 @@
 //     the fetch doubles until enough pass, ending in an exact scan if the graph cannot supply them.
 import type { PaperFilter } from '../store/filters.ts';
 import { isEmptyFilter } from '../store/filters.ts';
-import type { PaperStore } from '../store/paper-store.ts';
+import type { PaperReader } from '../store/paper-store.ts';
 import type { Neighbour } from '../store/vector-index.ts';
 import { dot, norm } from './vectors.ts';
 
 export const EXACT_SCAN_MAX = 2048;
 
-export function semanticCandidates(store: PaperStore, query: Float32Array, need: number, filter?: PaperFilter, exactScanMax = EXACT_SCAN_MAX): Neighbour[] {
+export function semanticCandidates(store: PaperReader, query: Float32Array, need: number, filter?: PaperFilter, exactScanMax = EXACT_SCAN_MAX): Neighbour[] {
   if (!filter || isEmptyFilter(filter)) return store.nearest(query, need);
   const passing = store.countWithVectors(filter);
   const wanted = Math.min(need, passing);

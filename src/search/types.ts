@@ -1,11 +1,12 @@
 // The plain data the search layer hands to the API and CLI.
+import type { SearchMode } from '../contract.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import type { AppError } from '../errors.ts';
 import type { PaperRecord } from '../sources/record.ts';
 import type { PaperFilter } from '../store/filters.ts';
 
-export const SEARCH_MODES = ['hybrid', 'semantic', 'keyword'] as const;
-export type SearchMode = (typeof SEARCH_MODES)[number];
+/** The modes are declared in ../contract.ts (shared with the API, the CLI and the browser UI). */
+export { SEARCH_MODES, type SearchMode } from '../contract.ts';
 
 /** The embedding model, or why it could not be loaded: the server runs either way. */
 export type ModelSlot = { embedder: Embedder; error?: undefined } | { embedder?: undefined; error: AppError };

@@ -6,6 +6,7 @@
 // a million papers take ~20–40 ms to decode and 8 bytes a document to keep, so the cache is what
 // makes common query words cheap; PAPERSEEK_POSTINGS_CACHE_MB bounds it.
 import { LRUCache } from 'lru-cache';
+import { DEFAULT_POSTINGS_CACHE_BYTES } from '../defaults.ts';
 import type { Db } from './database.ts';
 import { Fts5Postings, type CollectionStats, type Postings } from './fts5-postings.ts';
 import { StatementCache } from './statements.ts';
@@ -37,7 +38,7 @@ export class KeywordIndex {
 
   constructor(
     private readonly db: Db,
-    { cacheBytes = 1024 * 2 ** 20 }: { cacheBytes?: number } = {},
+    { cacheBytes = DEFAULT_POSTINGS_CACHE_BYTES }: { cacheBytes?: number } = {},
   ) {
     this.fts = new Fts5Postings(db, FTS_TABLE, FTS_COLUMNS);
     this.statements = new StatementCache(db);

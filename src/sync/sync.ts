@@ -9,7 +9,7 @@ import { AppError } from '../errors.ts';
 import { ingestHashed, type HashedRecord, type IngestCounts } from '../ingest/ingest.ts';
 import { paperHashes } from '../ingest/paper-text.ts';
 import { fmt, SkipReport } from '../ingest/skip-report.ts';
-import type { PaperStore } from '../store/paper-store.ts';
+import type { PaperWriter } from '../store/paper-store.ts';
 import { mergeRecord } from './merge.ts';
 import { SourceDown, type FetchedPage, type SyncSource } from './source.ts';
 import type { RunCounts, SourceState, SyncStateStore } from './state.ts';
@@ -57,7 +57,7 @@ const now = () => new Date().toISOString();
 /** Runs one source to its end (or until it goes down) and returns what happened. Never throws SourceDown. */
 export async function syncSource(
   source: SyncSource,
-  store: PaperStore,
+  store: PaperWriter,
   states: SyncStateStore,
   embedder: Embedder | undefined,
   options: SyncOptions = {},

@@ -7,14 +7,13 @@ import {
   apiRequest,
   EMPTY_STATE,
   hasFilters,
-  MODES,
+  modeOf,
   NO_FILTERS,
   PAGE_SIZE,
   parseState,
   sameState,
   stateToSearch,
   validCategory,
-  type Mode,
   type ViewState,
 } from './state.ts';
 
@@ -63,7 +62,7 @@ function readForm(): ViewState {
   const minUpvotes = el.minUpvotes.value.trim();
   return {
     q: el.q.value,
-    mode: (MODES as readonly string[]).includes(mode ?? '') ? (mode as Mode) : 'hybrid',
+    mode: modeOf(mode),
     filters: {
       publishedFrom: el.from.value,
       publishedTo: el.to.value,

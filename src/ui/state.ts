@@ -1,11 +1,16 @@
 // What the page shows, as plain data, and its two encodings: the page URL (shareable; the back
 // button walks through it) and the API request for one page of results. No DOM here.
+// The modes, the page size and the date rule are the API's own (../contract.ts: no imports, so
+// safe to bundle for the browser).
+import { DEFAULT_K, DEFAULT_MODE, isIsoDate, SEARCH_MODES, type SearchMode } from '../contract.ts';
 import { CATEGORY_PATTERN } from '../store/category.ts';
 
-export const MODES = ['hybrid', 'semantic', 'keyword'] as const;
-export type Mode = (typeof MODES)[number];
-export const DEFAULT_MODE: Mode = 'hybrid';
-export const PAGE_SIZE = 10;
+/** Results a page of the UI asks for: the API's default page. */
+export const PAGE_SIZE = DEFAULT_K;
+
+/** A mode as the API names it, or the default mode for anything else. */
+export const modeOf = (text: string | undefined): SearchMode =>
+  (SEARCH_MODES as readonly (string | undefined)[]).includes(text) ? (text as SearchMode) : DEFAULT_MODE;
 
 export interface Filters {
   /** Inclusive YYYY-MM-DD bounds; '' when unset. */
@@ -20,7 +25,7 @@ export interface Filters {
 
 export interface ViewState {
   q: string;
-  mode: Mode;
+  mode: SearchMode;
   filters: Filters;
   /** Paper id whose similar papers are shown instead of search results; '' for a search. */
   similar: string;
@@ -38,7 +43,6 @@ const FILTER_PARAMS = [
   ['category', 'category'],
 ] as const;
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const COUNT = /^\d{1,9}$/;
 
 /** A category as typed (trimmed), or '' when the API would reject it. */
@@ -48,14 +52,13 @@ export const validCategory = (text: string): string => (CATEGORY_PATTERN.test(te
 export function parseState(search: string): ViewState {
   const params = new URLSearchParams(search);
   const get = (name: string) => (params.get(name) ?? '').trim();
-  const mode = get('mode');
   const hasCode = get('has_code');
   return {
     q: params.get('q') ?? '',
-    mode: (MODES as readonly string[]).includes(mode) ? (mode as Mode) : DEFAULT_MODE,
+    mode: modeOf(get('mode')),
     filters: {
-      publishedFrom: DATE.test(get('published_from')) ? get('published_from') : '',
-      publishedTo: DATE.test(get('published_to')) ? get('published_to') : '',
+      publishedFrom: isIsoDate(get('published_from')) ? get('published_from') : '',
+      publishedTo: isIsoDate(get('published_to')) ? get('published_to') : '',
       minUpvotes: COUNT.test(get('min_upvotes')) ? String(Number(get('min_upvotes'))) : '',
       hasCode: hasCode === 'true' || hasCode === 'false' ? hasCode : '',
       category: validCategory(get('category')),

@@ -10,11 +10,11 @@ import { loadConfig } from '../../src/config.ts';
 import type { Embedder } from '../../src/embed/embedder.ts';
 import { AppError } from '../../src/errors.ts';
 import { DEFAULT_SEARCH_OPTIONS, SearchService } from '../../src/search/search-service.ts';
-import type { PaperStore } from '../../src/store/paper-store.ts';
+import type { PaperWriter } from '../../src/store/paper-store.ts';
 import { openTestStore, tempDir, testEmbedder } from '../support/fixtures.ts';
 
 let dir: ReturnType<typeof tempDir>;
-let store: PaperStore;
+let store: PaperWriter;
 let embedder: Embedder;
 const servers: Server[] = [];
 

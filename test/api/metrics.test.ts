@@ -9,12 +9,13 @@ import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createApp } from '../../src/api/app.ts';
 import { ServerMetrics } from '../../src/api/metrics.ts';
+import { toHealth } from '../../src/api/present.ts';
 import type { Embedder } from '../../src/embed/embedder.ts';
 import { ingestRecords } from '../../src/ingest/ingest.ts';
 import { createLogger, requestLogger } from '../../src/log/logger.ts';
 import { DEFAULT_SEARCH_OPTIONS, SearchService } from '../../src/search/search-service.ts';
 import { readSource } from '../../src/sources/index.ts';
-import type { PaperStore } from '../../src/store/paper-store.ts';
+import type { PaperWriter } from '../../src/store/paper-store.ts';
 import { startServer } from '../support/cli.ts';
 import { openTestStore, SAMPLE_FILE, tempDir, testEmbedder } from '../support/fixtures.ts';
 
@@ -59,7 +60,7 @@ const count = (scrape: Scrape, name: string, labels: Record<string, string> = {}
 
 describe('/metrics in one process', () => {
   const dir = tempDir();
-  let store: PaperStore;
+  let store: PaperWriter;
   let embedder: Embedder;
   let app: ReturnType<typeof createApp>;
   const logged: any[] = [];
@@ -84,7 +85,7 @@ describe('/metrics in one process', () => {
       },
     ];
     const search = new SearchService(store, { embedder }, { ...DEFAULT_SEARCH_OPTIONS, observer: metrics.observer }, undefined, () => sync);
-    metrics.sources = { health: () => search.health(), generation: () => store.generation };
+    metrics.sources = { health: () => toHealth(search.status()), generation: () => store.generation };
     const destination = new Writable({
       write(chunk, _encoding, done) {
         for (const line of String(chunk).split('\n')) if (line) logged.push(JSON.parse(line));

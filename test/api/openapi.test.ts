@@ -6,14 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.ts';
 import { AppError } from '../../src/errors.ts';
 import { SearchService } from '../../src/search/search-service.ts';
-import type { PaperStore } from '../../src/store/paper-store.ts';
+import type { PaperWriter } from '../../src/store/paper-store.ts';
 import { openTestStore, tempDir } from '../support/fixtures.ts';
 
 // Routes that serve the docs and the UI rather than the API, and the MCP endpoint (JSON-RPC, see src/mcp/).
 const NOT_API = [/^\/openapi\.json$/, /^\/docs(\/|$)/, /^\/$/, /^\/ui\//, /^\/mcp$/];
 
 const dir = tempDir();
-let store: PaperStore;
+let store: PaperWriter;
 let app: ReturnType<typeof createApp>;
 type Spec = { openapi: string; paths: Record<string, Record<string, any>>; components?: Record<string, any> };
 let spec: Spec;

@@ -19,7 +19,8 @@ const send = async (path: string, init?: RequestInit) => {
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
   return { status: response.status, body: JSON.parse(text) };
 };
-const postRaw = (body: BodyInit, type = 'application/json') => send('/recommend', { method: 'POST', headers: { 'content-type': type }, body });
+const postRaw = (body: NonNullable<RequestInit['body']>, type = 'application/json') =>
+  send('/recommend', { method: 'POST', headers: { 'content-type': type }, body });
 
 const expectError = (response: { status: number; body: any }, status: number, code: string, mentions: string) => {
   expect(response.status).toBe(status);

@@ -2,13 +2,14 @@
 // .ts file is imported (test/cli/no-tsx.mjs makes either fail) by the CLI, by `serve --workers 2`
 // (the primary ingesting the sample on its reading thread, the cluster workers) or by the sync
 // scheduler's children.
-import { execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { startServer } from '../support/cli.ts';
 import { tempDir } from '../support/fixtures.ts';
 
 const run = promisify(execFile);
@@ -54,7 +55,7 @@ describe('the compiled build', () => {
 
   describe('serve --workers 2', () => {
     const dir = tempDir();
-    let child: ReturnType<typeof spawn> | undefined;
+    let child: ChildProcess | undefined;
     afterAll(async () => {
       if (child && child.exitCode === null) {
         child.kill('SIGTERM');
@@ -65,7 +66,6 @@ describe('the compiled build', () => {
 
     it('ingests the sample into an empty index and answers /health and the web UI', async () => {
       const env = {
-        ...process.env,
         PORT: '0',
         HOST: '127.0.0.1',
         PAPERSEEK_WORKERS: '2',
@@ -73,19 +73,9 @@ describe('the compiled build', () => {
         PAPERSEEK_MODEL_DIR: inject('modelsDir'),
         PAPERSEEK_MODEL: 'lexical',
       };
-      const server = spawn(process.execPath, [...NO_TSX, MAIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      child = server;
-      let output = '';
-      const base = await new Promise<string>((resolve, reject) => {
-        const onData = (chunk: Buffer) => {
-          output += chunk;
-          const match = /listening on (http:\/\/\S+)/.exec(output);
-          if (match) resolve(match[1]!);
-        };
-        server.stdout!.on('data', onData);
-        server.stderr!.on('data', onData);
-        server.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
-      });
+      const server = await startServer(env, { command: { file: process.execPath, args: [...NO_TSX, MAIN] } });
+      child = server.child;
+      const { base } = server;
       const get = (pathname: string) =>
         new Promise<{ status: number; text: string }>((resolve, reject) => {
           http
@@ -102,7 +92,7 @@ describe('the compiled build', () => {
       const ui = await get('/ui/app.js');
       expect(ui.status).toBe(200);
       expect(ui.text.length).toBeGreaterThan(1000);
-      expect(output).not.toMatch(/tsx imported|TypeScript imported/);
+      expect(server.log()).not.toMatch(/tsx imported|TypeScript imported/);
     });
   });
 });

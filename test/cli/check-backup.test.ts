@@ -4,51 +4,27 @@ import { closeSync, openSync, readdirSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { normalizeInPlace } from '../../src/embed/pooling.ts';
 import { AppError } from '../../src/errors.ts';
-import type { PaperRecord } from '../../src/sources/record.ts';
 import { backupStore } from '../../src/store/backup.ts';
 import { checkStorage } from '../../src/store/health.ts';
-import { PaperStore, type IndexSpec } from '../../src/store/paper-store.ts';
 import { runCli } from '../support/cli.ts';
-import { HNSW, tempDir } from '../support/fixtures.ts';
+import { paperRecord, tempDir } from '../support/fixtures.ts';
+import { nearestId, paperWrites, publishPapers, sineVectors, storeOpener, testSpec } from '../support/store.ts';
 
-const spec: IndexSpec = { model: 'm', dtype: 'q8', pooling: 'mean', normalize: true, queryPrefix: '', passagePrefix: '', dims: 8 };
-const record = (id: string): PaperRecord => ({
-  id,
-  title: `Zymurgy title ${id}`,
-  abstract: `Fermentation abstract ${id} with wild yeasts`,
-  authors: null,
-  authors_count: null,
-  published: null,
-  updated: null,
-  categories: null,
-  doi: null,
-  upvotes: null,
-  url: null,
-  github_url: null,
-  project_url: null,
-  extra: {},
-});
-const vector = (i: number) => normalizeInPlace(Float32Array.from({ length: 8 }, (_, d) => Math.sin(i * 7 + d * 3)));
-const papers = (from: number, to: number) =>
-  Array.from({ length: to - from }, (_, n) => ({
-    record: record(`p${from + n}`),
-    hashes: { content: `c${from + n}`, record: `r${from + n}` },
-    vector: vector(from + n),
-  }));
+const spec = testSpec(8);
+const record = (id: string) => paperRecord(id, `Zymurgy title ${id}`, `Fermentation abstract ${id} with wild yeasts`);
+const vector = sineVectors(8);
+const papers = (from: number, to: number) => paperWrites(from, to, vector, record);
 
 let dir: ReturnType<typeof tempDir>;
 let dataDir: string;
 const env = () => ({ PAPERSEEK_DATA_DIR: dataDir });
 
+const open = storeOpener(() => dataDir);
+
 /** A published index of `count` papers (generation 1). */
 function build(count = 30): void {
-  const store = PaperStore.open({ dataDir, hnsw: HNSW });
-  store.bind(spec);
-  store.write(papers(0, count));
-  store.save();
-  store.close();
+  publishPapers(open.writer(), spec, papers(0, count)).close();
 }
 
 beforeEach(() => {
@@ -115,18 +91,17 @@ describe('paperseek backup', () => {
   it('copies papers.db and the index file of the same generation; the copy opens as a sound index', async () => {
     build();
     const target = path.join(dir.path, 'backup');
-    const reader = PaperStore.open({ dataDir, hnsw: HNSW, role: 'reader' }); // a server is reading meanwhile
+    const reader = open.reader(); // a server is reading meanwhile
     const result = await backupStore(dataDir, target);
     reader.close();
     expect(result).toMatchObject({ papers: 30, generation: 1 });
     expect(result.files.map((file) => file.name)).toEqual(['papers.db', 'papers.1.hnsw']);
     expect(readdirSync(target).sort()).toEqual(['papers.1.hnsw', 'papers.db']); // no temp or WAL files left
     expect(checkStorage(target).status).toBe('ok');
-    const restored = PaperStore.open({ dataDir: target, hnsw: HNSW, role: 'reader' });
+    const restored = storeOpener(() => target).reader();
     expect(restored.generation).toBe(1);
     expect(restored.count()).toBe(30);
-    const [first] = restored.nearest(vector(7), 1);
-    expect(restored.papersByLabels([first![0]]).get(first![0])?.id).toBe('p7');
+    expect(nearestId(restored, vector(7))).toBe('p7');
     restored.close();
     // Never over an existing index.
     await expect(backupStore(dataDir, target)).rejects.toThrowError(/already holds an index \(papers\.(db|1\.hnsw)\)/);
@@ -135,7 +110,7 @@ describe('paperseek backup', () => {
 
   it('is consistent while a writer holds the lock: committed papers come along and a writer on the copy indexes them', async () => {
     build();
-    const writer = PaperStore.open({ dataDir, hnsw: HNSW });
+    const writer = open.writer();
     writer.bind(spec);
     writer.write(papers(30, 40)); // committed, not yet published (an ingest mid-run)
     const target = path.join(dir.path, 'backup');
@@ -143,10 +118,12 @@ describe('paperseek backup', () => {
     writer.close();
     expect(result).toMatchObject({ papers: 40, generation: 1 });
     const lines: string[] = [];
-    const restored = PaperStore.open({ dataDir: target, hnsw: HNSW, log: (line) => lines.push(line) });
+    const restored = storeOpener(
+      () => target,
+      (line) => lines.push(line),
+    ).writer();
     expect(lines.join('\n')).toMatch(/rebuilding the index from 40 stored vectors/);
-    const [first] = restored.nearest(vector(35), 1);
-    expect(restored.papersByLabels([first![0]]).get(first![0])?.id).toBe('p35');
+    expect(nearestId(restored, vector(35))).toBe('p35');
     restored.close();
   });
 

@@ -13,8 +13,13 @@ afterAll(() => dir.remove());
 
 describe('paperseek serve', () => {
   it('ingests the bundled sample into an empty index with progress, then serves it', async () => {
-    const { child, base, log } = await startServer(env());
+    const { child, base, log, ready } = await startServer(env());
     try {
+      // The ready event (src/log/ready.ts): one JSON line on stdout, once the server answers.
+      expect(ready).toMatchObject({ event: 'ready', url: base, host: null, papers: 68 });
+      expect(ready.pids).toHaveLength(ready.workers); // one per core unless PAPERSEEK_WORKERS says otherwise
+      expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(log().match(/"event":"ready"/g)).toHaveLength(1);
       expect(log()).toMatch(/ingest: 100\.0% of [\d.]+ MB \| 68 records \| [\d,]+\/s \| 68 embedded \| ETA 0s/);
       expect(log()).toContain('added 68');
       const health = (await (await fetch(`${base}/health`)).json()) as any;

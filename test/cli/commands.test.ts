@@ -6,33 +6,20 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { createProgram, reportError } from '../../src/cli/program.ts';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ingestRecords } from '../../src/ingest/ingest.ts';
 import { readSource } from '../../src/sources/index.ts';
 import type { PaperRecord } from '../../src/sources/record.ts';
 import { runCli } from '../support/cli.ts';
+import { runCommand } from '../support/command.ts';
 import { openTestStore, SAMPLE_FILE, tempDir, testEmbedder, SEARCH_RESULT_FIELDS } from '../support/fixtures.ts';
 
 const dir = tempDir();
 const env = () => ({ PAPERSEEK_DATA_DIR: path.join(dir.path, 'index'), PAPERSEEK_MODEL_DIR: inject('modelsDir'), PAPERSEEK_MODEL: 'lexical' });
 
-/** Runs the CLI program in this process (each test file has its own process), capturing its output. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void (stdout += `${parts.join(' ')}\n`));
-  const error = vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void (stderr += `${parts.join(' ')}\n`));
-  try {
-    await createProgram({ writeOut: (text) => (stdout += text), writeErr: (text) => (stderr += text) }).parseAsync(args, { from: 'user' });
-    return { code: 0, stdout, stderr };
-  } catch (thrown) {
-    return { code: reportError(thrown, (text) => (stderr += text)), stdout, stderr };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+/** Runs the CLI program in this process over string buffers and env(); `overrides` change settings for one run. */
+const cli = (...args: string[]) => cliWith({}, ...args);
+const cliWith = (overrides: Record<string, string>, ...args: string[]) => runCommand(args, { ...env(), ...overrides });
 
 const json = async (...args: string[]) => {
   const run = await cli(...args, '--json');
@@ -45,7 +32,6 @@ const FIRST = 'factorized-visual-tokenization-and-generation';
 beforeAll(async () => {
   const run = await runCli(['ingest', '--captured-year', '2025', SAMPLE_FILE], env());
   expect(run.code, run.stderr).toBe(0);
-  Object.assign(process.env, env()); // for the in-process runs
 });
 afterAll(() => dir.remove());
 
@@ -111,8 +97,7 @@ describe('paperseek similar', () => {
 describe('operational errors', () => {
   // Regression (issue 14): "Cannot read properties of undefined (reading 'tokenizer_class')".
   it('a misspelt model name exits 1 with one line naming the missing folder and the models there', async () => {
-    process.env.PAPERSEEK_MODEL = 'lexcial';
-    const run = await cli('search', 'diffusion', '--mode', 'semantic').finally(() => Object.assign(process.env, env()));
+    const run = await cliWith({ PAPERSEEK_MODEL: 'lexcial' }, 'search', 'diffusion', '--mode', 'semantic');
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^error: Embedding model "lexcial": no model folder \S*lexcial; found: [^\n]*\blexical\b[^\n]*\n$/);
   });
@@ -140,8 +125,7 @@ describe('paperseek stats', () => {
     } finally {
       store.close();
     }
-    process.env.PAPERSEEK_DATA_DIR = lexicalOnly;
-    const run = await cli('stats').finally(() => Object.assign(process.env, env()));
+    const run = await cliWith({ PAPERSEEK_DATA_DIR: lexicalOnly }, 'stats');
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^papers\s+68$/m);
     expect(run.stdout).toMatch(/^model\s+no model yet \(68 papers, vectors pending: ingest again with a model to embed them\)$/m);
@@ -149,8 +133,7 @@ describe('paperseek stats', () => {
   });
 
   it('exits 1 when there is no index, instead of creating an empty one', async () => {
-    process.env.PAPERSEEK_DATA_DIR = path.join(dir.path, 'nothing-here');
-    const run = await cli('stats').finally(() => Object.assign(process.env, env()));
+    const run = await cliWith({ PAPERSEEK_DATA_DIR: path.join(dir.path, 'nothing-here') }, 'stats');
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('No index in');
     expect(existsSync(path.join(dir.path, 'nothing-here'))).toBe(false);

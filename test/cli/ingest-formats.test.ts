@@ -154,6 +154,22 @@ describe('ingest of real files', () => {
     expect(storedIds('delete')).toEqual(['p2', 'p4', 'p6']);
   });
 
+  // Regression (issue 14): the same path twice printed a skipped line per record of the second read and a summary that disagreed with them.
+  it('reads a file given twice (or under two spellings) once, with one note, and a summary that matches the skipped lines', async () => {
+    const file = path.join(dir.path, 'twice.jsonl');
+    const lines = [1, 2, 3].map((i) => JSON.stringify({ id: `t${i}`, title: `Twice paper ${i}`, abstract: `Read once, ${i}.` }));
+    writeFileSync(file, [...lines, '{"id": "t4", "title": "No abstract"}'].join('\n'));
+    const again = `${path.dirname(file)}/./${path.basename(file)}`;
+    const run = await runCli(['ingest', file, file, again], envFor('twice'));
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr.match(/^read \S+twice\.jsonl: /gm)).toHaveLength(1);
+    expect(run.stderr).toContain(`note: read once, given again: ${file}, ${again}`);
+    const skipped = run.stderr.match(/^skipped (\d+): /gm) ?? [];
+    expect(skipped).toEqual(['skipped 1: ']);
+    expect(run.stderr).toContain('ingest done: read 4, added 3, updated 0, unchanged 0, skipped 1');
+    expect(storedIds('twice')).toEqual(['t1', 't2', 't3']);
+  });
+
   it('refuses an unknown --format and a file it cannot recognise, with exit codes scripts can trust', async () => {
     expect((await runCli(['ingest', '--format', 'nope', formatSample('csv/arxiv_data.head100.csv')], envFor('x'))).code).toBe(2);
     const file = path.join(dir.path, 'notes.md');

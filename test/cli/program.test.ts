@@ -1,19 +1,13 @@
 // The command tree in-process: every subcommand's --help, and usage errors → exit code 2.
 // (Runs that touch an index are in commands.test.ts, as child processes.)
 import { describe, expect, it } from 'vitest';
-import { createProgram, EXIT, reportError } from '../../src/cli/program.ts';
+import { EXIT } from '../../src/cli/program.ts';
+import { runCommand } from '../support/command.ts';
 
+/** No index is touched: an empty environment is enough. */
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const program = createProgram({ writeOut: (text) => (out += text), writeErr: (text) => (err += text) });
-  try {
-    await program.parseAsync(args, { from: 'user' });
-    return { code: EXIT.ok, out, err };
-  } catch (error) {
-    const code = reportError(error, (text) => (err += text));
-    return { code, out, err };
-  }
+  const { code, stdout, stderr } = await runCommand(args, {});
+  return { code, out: stdout, err: stderr };
 }
 
 describe('paperseek --help', () => {
@@ -50,7 +44,9 @@ describe('usage errors exit 2 with the reason', () => {
     [['search'], "missing required argument 'query'"],
     [['search', 'x', '--mode', 'fuzzy'], 'Allowed choices are hybrid, semantic, keyword'],
     [['search', 'x', '-k', '0'], 'must be an integer 1–100'],
-    [['search', 'x', '--from', '2025-02-30'], 'must be a date YYYY-MM-DD'],
+    // The API's own reasons (test/contract.test.ts): the form, then a real day.
+    [['search', 'x', '--from', '2025-2-3'], 'must be a date YYYY-MM-DD'],
+    [['search', 'x', '--from', '2025-02-30'], 'is not a real calendar date'],
     [['search', 'x', '--from', '2025-01-01', '--to', '2024-01-01'], '--from must not be after --to'],
     [['search', '   '], 'the query must not be empty'],
     [['similar', 'some-id', '--min-upvotes', '-1'], 'must be an integer'],

@@ -3,6 +3,7 @@
 // there is something to write (an empty index, a model spec to record). Issue 14's first fault.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import type { Health, SearchResponse } from '../../src/api/schemas.ts';
 import { WriteLock } from '../../src/store/write-lock.ts';
 import { runCli, startServer } from '../support/cli.ts';
 import { SAMPLE_FILE, tempDir } from '../support/fixtures.ts';
@@ -33,9 +34,12 @@ describe('while another process holds the write lock', () => {
     it(`serve --workers ${workers} starts and answers from the populated index`, async () => {
       const server = await startServer({ ...env, PAPERSEEK_WORKERS: workers });
       try {
-        const health = await (await fetch(`${server.base}/health`)).json();
+        // The ready event, from the one process or from the cluster's primary once every worker listens.
+        expect(server.ready).toMatchObject({ event: 'ready', workers: Number(workers), papers: 68 });
+        expect(server.ready.pids).toHaveLength(Number(workers));
+        const health = (await (await fetch(`${server.base}/health`)).json()) as Health;
         expect(health.papers).toBe(68);
-        const search = await (await fetch(`${server.base}/search?q=diffusion&mode=keyword`)).json();
+        const search = (await (await fetch(`${server.base}/search?q=diffusion&mode=keyword`)).json()) as SearchResponse;
         expect(search.results.length).toBeGreaterThan(0);
       } finally {
         const exited = new Promise((resolve) => server.child.once('exit', resolve));

@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import type { ReadyEvent } from '../../src/log/ready.ts';
 import { runCli, startServer } from '../support/cli.ts';
 import { tempDir } from '../support/fixtures.ts';
 
@@ -26,6 +27,7 @@ const NEW_PAPERS = 30;
 let child: ChildProcess;
 let base: string;
 let log: () => string;
+let ready: ReadyEvent;
 /** Every worker pid seen, so that afterAll can make sure none outlives the test. */
 const seen = new Set<number>();
 
@@ -74,11 +76,11 @@ const alive = (pid: number) => {
   }
 };
 
-/** The worker pids the ready line names. */
-const readyPids = () => /listening on \S+ \(2 workers, pids (\d+), (\d+)\)/.exec(log())!.slice(1, 3).map(Number).sort();
+/** The worker pids the ready event names. */
+const readyPids = () => [...ready.pids].sort();
 
 beforeAll(async () => {
-  ({ child, base, log } = await startServer(env));
+  ({ child, base, log, ready } = await startServer(env));
 });
 
 afterAll(async () => {
@@ -93,8 +95,11 @@ afterAll(async () => {
 });
 
 describe('serve --workers 2', () => {
-  it('prints one ready line naming both workers, and both answer', async () => {
-    expect(log().match(/listening on/g)).toHaveLength(1);
+  it('writes one ready event (and one ready line) naming both workers, once both listen, and both answer', async () => {
+    expect(log().match(/"event":"ready"/g)).toHaveLength(1);
+    expect(ready).toMatchObject({ event: 'ready', url: base, workers: 2, papers: SAMPLE_PAPERS });
+    expect(ready.pids).toHaveLength(2);
+    expect(log().match(/listening on \S+ \(2 workers, pids (\d+), (\d+)\)/g)).toHaveLength(1);
     // The empty data dir got the sample once (in the primary), not once per worker.
     expect(log().match(/ingesting the bundled sample/g)).toHaveLength(1);
     const pids = readyPids();

@@ -2,18 +2,16 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { ArgsExit } from '../../scripts/bench/lib/args.ts';
 import { parseCrashCheckArgs } from '../../scripts/crash-check.ts';
 
 const parse = (...argv: string[]) => {
-  let out = '';
-  let err = '';
   try {
-    return { options: parseCrashCheckArgs(argv, { writeOut: (text) => (out += text), writeErr: (text) => (err += text) }), out, err };
+    return { options: parseCrashCheckArgs(argv) };
   } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    return { exitCode: error.exitCode, out, err };
+    if (!(error instanceof ArgsExit)) throw error;
+    return { exitCode: error.exitCode, text: error.text };
   }
 };
 
@@ -25,9 +23,11 @@ describe('crash-check arguments', () => {
 
   it('rejects a bad value or an unknown option with a usage error', () => {
     const bad = parse('--runs', 'many');
-    expect(bad.exitCode).toBe(1); // commander's code; main() exits 2 for it
-    expect(bad.err).toContain("option '--runs <n>' argument 'many' is invalid. must be an integer 1–10000");
-    expect(parse('--nope').err).toContain("unknown option '--nope'");
+    expect(bad.exitCode).toBe(2);
+    expect(bad.text).toContain('error: --runs must be an integer 1–10000, got "many"');
+    expect(bad.text).toContain('Usage: crash-check');
+    expect(parse('--nope').text).toContain("Unknown option '--nope'");
+    expect(parse('--runs').text).toContain("Option '--runs <value>' argument missing");
   });
 
   // Regression (issue 14): `npm run crash-check -- --help` printed a TypeError's stack trace.
@@ -44,7 +44,7 @@ describe('crash-check arguments', () => {
     expect(help.stdout).toContain('--corrupt');
     expect(help.stderr).toBe('');
     expect(misuse.code).toBe(2);
-    expect(misuse.stderr).toContain("error: unknown option '--bogus'");
+    expect(misuse.stderr).toContain("error: Unknown option '--bogus'");
     expect(misuse.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -2,17 +2,18 @@
 // formula over the raw texts; MaxScore pruning checked against the exhaustive ranking on random
 // queries; totals exact or marked as lower bounds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_BM25, luceneIdf } from '../../src/search/bm25.ts';
+import { DEFAULT_BM25 } from '../../src/defaults.ts';
+import { luceneIdf } from '../../src/search/bm25.ts';
 import { KeywordRanker } from '../../src/search/keyword-ranker.ts';
 import { KeywordSearch } from '../../src/search/keyword-search.ts';
 import { stopwords } from '../../src/search/query-analysis.ts';
 import type { PaperRecord } from '../../src/sources/record.ts';
-import { PaperStore } from '../../src/store/paper-store.ts';
+import { PaperStore, type PaperWriter } from '../../src/store/paper-store.ts';
 import { HNSW, tempDir, paperRecord } from '../support/fixtures.ts';
 import { random } from '../support/random.ts';
 
 const record = paperRecord;
-const write = (store: PaperStore, records: PaperRecord[]) =>
+const write = (store: PaperWriter, records: PaperRecord[]) =>
   store.write(records.map((r) => ({ record: r, hashes: { content: r.title + r.abstract, record: r.title + r.abstract }, vector: null })));
 
 // Words Porter stemming leaves alone (consonant-vowel-consonant, no suffix), so the test can count
@@ -22,7 +23,7 @@ const VOWELS = 'aiou';
 const VOCABULARY = Array.from({ length: 400 }, (_, i) => CONSONANTS[i % 13]! + VOWELS[Math.floor(i / 13) % 4]! + CONSONANTS[Math.floor(i / 52) % 13]! + 'x');
 
 let dir: ReturnType<typeof tempDir>;
-let store: PaperStore;
+let store: PaperWriter;
 const texts = new Map<string, { title: string[]; abstract: string[] }>();
 
 beforeAll(() => {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exactScan, semanticCandidates } from '../../src/search/semantic.ts';
 import type { PaperRecord } from '../../src/sources/record.ts';
-import { PaperStore } from '../../src/store/paper-store.ts';
+import { PaperStore, type PaperWriter } from '../../src/store/paper-store.ts';
 import { HNSW, tempDir } from '../support/fixtures.ts';
 
 const DIMS = 32;
@@ -32,7 +32,7 @@ const record = (i: number): PaperRecord => ({
 });
 
 const dir = tempDir();
-let store: PaperStore;
+let store: PaperWriter;
 beforeAll(() => {
   store = PaperStore.open({ dataDir: dir.path, hnsw: HNSW });
   store.bind({ model: 'synthetic', dtype: 'fp32', pooling: 'mean', normalize: true, queryPrefix: '', passagePrefix: '', dims: DIMS });

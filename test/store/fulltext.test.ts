@@ -2,18 +2,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KeywordSearch } from '../../src/search/keyword-search.ts';
 import { matchExpression } from '../../src/store/fulltext.ts';
-import { PaperStore } from '../../src/store/paper-store.ts';
+import { PaperStore, type PaperWriter } from '../../src/store/paper-store.ts';
 import type { PaperRecord } from '../../src/sources/record.ts';
 import type { PaperFilter } from '../../src/store/filters.ts';
 import { HNSW, tempDir, paperRecord } from '../support/fixtures.ts';
 
 const record = paperRecord;
-const write = (store: PaperStore, r: PaperRecord) => store.write([{ record: r, hashes: { content: r.abstract, record: r.title + r.abstract }, vector: null }]);
-const search = (store: PaperStore, query: string, filter?: PaperFilter, depth = 10) => new KeywordSearch(store).search(query, filter, depth);
-const found = (store: PaperStore, query: string) => store.papersByLabels(search(store, query).hits.map(([l]) => l));
+const write = (store: PaperWriter, r: PaperRecord) => store.write([{ record: r, hashes: { content: r.abstract, record: r.title + r.abstract }, vector: null }]);
+const search = (store: PaperWriter, query: string, filter?: PaperFilter, depth = 10) => new KeywordSearch(store).search(query, filter, depth);
+const found = (store: PaperWriter, query: string) => store.papersByLabels(search(store, query).hits.map(([l]) => l));
 
 let dir: ReturnType<typeof tempDir>;
-let store: PaperStore;
+let store: PaperWriter;
 beforeEach(() => {
   dir = tempDir();
   store = PaperStore.open({ dataDir: dir.path, hnsw: HNSW });
@@ -89,7 +89,7 @@ describe('highlights on bounded text', () => {
     const papers = store.papersByLabels(search(store, 'diffusion model learn fermenting').hits.map(([l]) => l));
     expect(papers.size).toBe(2);
     const started = performance.now();
-    const marked = store.fulltext.highlights(['diffusion', 'model', 'learn', 'fermenting'], papers);
+    const marked = store.highlights(['diffusion', 'model', 'learn', 'fermenting'], papers);
     const elapsed = performance.now() - started;
     const [long, short] = [...papers.keys()].sort((a, b) => papers.get(a)!.id.localeCompare(papers.get(b)!.id));
     expect(marked.get(long!)!.title).toBe('\uE000Diffusion\uE001 \uE000models\uE001 for everything');
@@ -102,8 +102,8 @@ describe('highlights on bounded text', () => {
   it('marks nothing for papers that do not match, and leaves no rows behind', () => {
     write(store, record('a', 'Zymurgy of lambic beer', 'Spontaneous fermentation by wild yeasts.'));
     const papers = store.papersByLabels(search(store, 'zymurgy').hits.map(([l]) => l));
-    expect(store.fulltext.highlights(['xylophone'], papers).size).toBe(0);
-    expect(store.fulltext.highlights(['zymurgy'], papers).size).toBe(1);
-    expect(store.fulltext.highlights(['zymurgy'], papers).size).toBe(1);
+    expect(store.highlights(['xylophone'], papers).size).toBe(0);
+    expect(store.highlights(['zymurgy'], papers).size).toBe(1);
+    expect(store.highlights(['zymurgy'], papers).size).toBe(1);
   });
 });

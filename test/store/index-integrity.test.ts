@@ -7,41 +7,23 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { normalizeInPlace } from '../../src/embed/pooling.ts';
-import type { PaperRecord } from '../../src/sources/record.ts';
 import { digestFile } from '../../src/store/file-digest.ts';
-import { PaperStore, type IndexSpec, type StoreOptions } from '../../src/store/paper-store.ts';
-import { HNSW, tempDir } from '../support/fixtures.ts';
+import type { PaperReader } from '../../src/store/paper-store.ts';
+import { tempDir } from '../support/fixtures.ts';
+import { paperWrites, publishPapers, storeOpener, testSpec } from '../support/store.ts';
 
 const DIMS = 16;
-const spec: IndexSpec = { model: 'm', dtype: 'q8', pooling: 'mean', normalize: true, queryPrefix: '', passagePrefix: '', dims: DIMS };
-const record = (id: string): PaperRecord => ({
-  id,
-  title: `Title ${id}`,
-  abstract: `Abstract ${id}`,
-  authors: null,
-  authors_count: null,
-  published: null,
-  updated: null,
-  categories: null,
-  doi: null,
-  upvotes: null,
-  url: null,
-  github_url: null,
-  project_url: null,
-  extra: {},
-});
+const spec = testSpec(DIMS);
 const vector = (i: number) => normalizeInPlace(Float32Array.from({ length: DIMS }, (_, d) => Math.sin(i * 7 + d * 3) + Math.cos(i * d)));
-const papers = (from: number, to: number) =>
-  Array.from({ length: to - from }, (_, n) => ({
-    record: record(`p${from + n}`),
-    hashes: { content: `c${from + n}`, record: `r${from + n}` },
-    vector: vector(from + n),
-  }));
+const papers = (from: number, to: number) => paperWrites(from, to, vector);
 
 const COUNT = 300;
 let dir: ReturnType<typeof tempDir>;
 let lines: string[];
-const open = (extra: Partial<StoreOptions> = {}) => PaperStore.open({ dataDir: dir.path, hnsw: HNSW, log: (line) => lines.push(line), ...extra });
+const { writer: open, reader: openReader } = storeOpener(
+  () => dir.path,
+  (line) => lines.push(line),
+);
 const hnswFile = (generation: number) => path.join(dir.path, `papers.${generation}.hnsw`);
 const indexState = () => {
   const db = new Database(path.join(dir.path, 'papers.db'), { readonly: true });
@@ -53,7 +35,7 @@ const indexState = () => {
   }
 };
 /** Top-10 ids for a fixed set of queries: what "the same answers" means here. */
-const answers = (store: PaperStore) =>
+const answers = (store: PaperReader) =>
   Array.from({ length: 20 }, (_, q) => {
     const hits = store.nearest(vector(q * 13 + 0.5), 10);
     const byLabel = store.papersByLabels(hits.map(([label]) => label));
@@ -62,10 +44,7 @@ const answers = (store: PaperStore) =>
 
 /** Publishes one generation of COUNT papers; returns its answers. */
 function publishOne(): ReturnType<typeof answers> {
-  const store = open();
-  store.bind(spec);
-  store.write(papers(0, COUNT));
-  store.save();
+  const store = publishPapers(open(), spec, papers(0, COUNT));
   const expected = answers(store);
   store.close();
   return expected;
@@ -105,7 +84,7 @@ describe('verified index generations', () => {
     flipBytes(damaged, 100);
     const damagedBytes = readFileSync(damaged);
 
-    const reader = open({ role: 'reader' });
+    const reader = openReader();
     expect(lines.join('\n')).toMatch(
       new RegExp(
         `index file .*papers\\.1\\.hnsw is damaged \\(SHA-256 .* differs from the recorded .*\\); building the index in memory from ${COUNT} stored vectors`,
@@ -142,7 +121,7 @@ describe('verified index generations', () => {
     const file = hnswFile(1);
     truncateSync(file, Math.floor(statSync(file).size / 2));
 
-    const reader = open({ role: 'reader' });
+    const reader = openReader();
     expect(lines.join('\n')).toMatch(/papers\.1\.hnsw is damaged \(size \d+ bytes, \d+ were written\)/);
     expect(answers(reader)).toEqual(expected);
     reader.close();
@@ -179,7 +158,7 @@ describe('verified index generations', () => {
 
   it('a reader polling finds the newest generation damaged: keeps serving the last good one until a new one is published', () => {
     const before = publishOne();
-    const reader = open({ role: 'reader' });
+    const reader = openReader();
     expect(reader.generation).toBe(1);
     const writer = open();
     writer.write(papers(COUNT, COUNT + 50));
@@ -209,7 +188,7 @@ describe('verified index generations', () => {
     const { file: _dropped, ...legacy } = indexState();
     db.prepare("UPDATE meta SET value = ? WHERE key = 'index'").run(JSON.stringify(legacy));
     db.close();
-    const reader = open({ role: 'reader' });
+    const reader = openReader();
     expect(lines.join('\n')).toMatch(/predates checksums; loading .*papers\.1\.hnsw unverified/);
     expect(reader.generation).toBe(1);
     reader.close();

@@ -4,29 +4,12 @@ import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.ts';
-import { PaperStore, type IndexSpec } from '../../src/store/paper-store.ts';
 import { normalizeInPlace } from '../../src/embed/pooling.ts';
-import type { PaperRecord } from '../../src/sources/record.ts';
-import { HNSW, tempDir } from '../support/fixtures.ts';
+import type { IndexSpec, PaperWriter } from '../../src/store/paper-store.ts';
+import { tempDir } from '../support/fixtures.ts';
+import { paperWrites, publishPapers, storeOpener, testSpec, titledPaper } from '../support/store.ts';
 
-const spec: IndexSpec = { model: 'm', dtype: 'q8', pooling: 'mean', normalize: true, queryPrefix: '', passagePrefix: '', dims: 8 };
-
-const record = (id: string): PaperRecord => ({
-  id,
-  title: `Title ${id}`,
-  abstract: `Abstract ${id}`,
-  authors: null,
-  authors_count: null,
-  published: null,
-  updated: null,
-  categories: null,
-  doi: null,
-  upvotes: null,
-  url: null,
-  github_url: null,
-  project_url: null,
-  extra: {},
-});
+const spec = testSpec(8);
 
 /** Unit vector along axis `i` plus a little of axis `i+1`, so neighbours are predictable. */
 const vector = (i: number) => {
@@ -36,19 +19,17 @@ const vector = (i: number) => {
   return normalizeInPlace(v);
 };
 
-function filledStore(dir: string, log?: (line: string) => void): PaperStore {
-  const store = PaperStore.open({ dataDir: dir, hnsw: HNSW, log });
-  store.bind(spec);
-  store.write([0, 1, 2, 3].map((i) => ({ record: record(`p${i}`), hashes: { content: `c${i}`, record: `r${i}` }, vector: vector(i) })));
-  store.save();
-  return store;
+const opener = (dir: string, log?: (line: string) => void) => storeOpener(() => dir, log);
+
+function filledStore(dir: string, log?: (line: string) => void): PaperWriter {
+  return publishPapers(opener(dir, log).writer(), spec, paperWrites(0, 4, vector));
 }
 
 describe('PaperStore', () => {
   it('persists papers, vectors and spec across reopen', () => {
     const dir = tempDir();
     filledStore(dir.path).close();
-    const reopened = PaperStore.open({ dataDir: dir.path, hnsw: HNSW });
+    const reopened = opener(dir.path).writer();
     expect(reopened.count()).toBe(4);
     expect(reopened.spec).toEqual(spec);
     expect(reopened.get('p2')?.title).toBe('Title p2');
@@ -63,7 +44,7 @@ describe('PaperStore', () => {
     filledStore(dir.path).close();
     for (const name of readdirSync(dir.path)) if (name.endsWith('.hnsw')) rmSync(path.join(dir.path, name));
     const lines: string[] = [];
-    const reopened = PaperStore.open({ dataDir: dir.path, hnsw: HNSW, log: (line) => lines.push(line) });
+    const reopened = opener(dir.path, (line) => lines.push(line)).writer();
     expect(lines.join('\n')).toMatch(/rebuilding/);
     expect(readdirSync(dir.path).filter((name) => name.endsWith('.hnsw'))).toHaveLength(1);
     expect(reopened.nearest(vector(3), 4).map(([, score]) => score)[0]).toBeCloseTo(1, 5);
@@ -87,7 +68,7 @@ describe('PaperStore', () => {
   it('never reuses a label, so an updated paper keeps one index entry', () => {
     const dir = tempDir();
     const store = filledStore(dir.path);
-    store.write([{ record: record('p1'), hashes: { content: 'new', record: 'new' }, vector: vector(5) }]);
+    store.write([{ record: titledPaper('p1'), hashes: { content: 'new', record: 'new' }, vector: vector(5) }]);
     const all = store.nearest(vector(5), 10);
     expect(all).toHaveLength(4);
     expect(store.papersByLabels([all[0]![0]]).get(all[0]![0])!.id).toBe('p1');

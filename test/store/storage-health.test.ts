@@ -3,10 +3,11 @@
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toHealth } from '../../src/api/present.ts';
 import { AppError } from '../../src/errors.ts';
 import { SearchService } from '../../src/search/search-service.ts';
 import { quickCheckOffThread } from '../../src/store/health.ts';
-import type { PaperStore } from '../../src/store/paper-store.ts';
+import type { PaperReader } from '../../src/store/paper-store.ts';
 import { openTestStore, tempDir } from '../support/fixtures.ts';
 
 const noModel = { error: new AppError('MODEL_UNAVAILABLE', 'no model in this test') };
@@ -20,12 +21,12 @@ describe('storage health', () => {
   it('is unchecked at first, then the verdict of quick_check run off the event loop', async () => {
     const store = openTestStore(dir.path);
     const search = new SearchService(store, noModel);
-    expect(search.health().storage).toBe('unchecked');
+    expect(search.status().storage).toBe('unchecked');
     expect(await search.checkStorage(path.join(dir.path, 'papers.db'))).toBe('ok');
-    expect(search.health().storage).toBe('ok');
+    expect(search.status().storage).toBe('ok');
     // A check that cannot run (no file) says nothing new.
     expect(await search.checkStorage(path.join(dir.path, 'missing.db'))).toBe('unchecked');
-    expect(search.health().storage).toBe('ok');
+    expect(search.status().storage).toBe('ok');
     store.close();
   });
 
@@ -57,18 +58,18 @@ describe('storage health', () => {
           throw corrupt;
         },
       },
-    } as unknown as PaperStore;
+    } as unknown as PaperReader;
     const search = new SearchService(failing, noModel);
     await expect(search.search({ query: 'x', mode: 'keyword', k: 10, offset: 0 } as never)).rejects.toBe(corrupt);
-    expect(search.health()).toMatchObject({ storage: 'corrupt', status: 'degraded' });
+    expect(toHealth(search.status())).toMatchObject({ storage: 'corrupt', status: 'degraded' });
 
     const other = new SearchService(failing, noModel);
     expect(() => other.paper('p1')).toThrow(corrupt);
-    expect(other.health().storage).toBe('corrupt');
+    expect(other.status().storage).toBe('corrupt');
     // Any other failure leaves it alone.
-    const notFound = new SearchService({ ...failing, get: () => undefined } as unknown as PaperStore, noModel);
+    const notFound = new SearchService({ ...failing, get: () => undefined } as unknown as PaperReader, noModel);
     expect(() => notFound.paper('p1')).toThrowError(/No paper/);
-    expect(notFound.health().storage).toBe('unchecked');
+    expect(notFound.status().storage).toBe('unchecked');
   });
 });
 

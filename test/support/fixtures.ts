@@ -2,13 +2,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DEFAULT_HNSW } from '../../src/defaults.ts';
 import type { PaperRecord } from '../../src/sources/record.ts';
 import { inject } from 'vitest';
 import { TransformersEmbedder } from '../../src/embed/transformers-embedder.ts';
-import { PaperStore } from '../../src/store/paper-store.ts';
+import { PaperStore, type PaperWriter } from '../../src/store/paper-store.ts';
 
 export const SAMPLE_FILE = path.resolve('data/sample/000_15e46c23e16ff53f.txt');
-export const HNSW = { M: 16, efConstruction: 200, ef: 64 };
+export const HNSW = DEFAULT_HNSW;
 
 /** The fields of one /search result (API and CLI --json), as the contract names them. */
 export const SEARCH_RESULT_FIELDS = [
@@ -69,6 +70,6 @@ export function testEmbedder(kind: 'lexical' | 'tiny' = 'lexical', overrides: { 
   });
 }
 
-export function openTestStore(dataDir: string): PaperStore {
+export function openTestStore(dataDir: string): PaperWriter {
   return PaperStore.open({ dataDir, hnsw: HNSW });
 }

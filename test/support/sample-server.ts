@@ -7,7 +7,7 @@ import type { Embedder } from '../../src/embed/embedder.ts';
 import { ingestRecords } from '../../src/ingest/ingest.ts';
 import { DEFAULT_SEARCH_OPTIONS, SearchService, type SearchOptions } from '../../src/search/search-service.ts';
 import { readSource } from '../../src/sources/index.ts';
-import type { PaperStore } from '../../src/store/paper-store.ts';
+import type { PaperWriter } from '../../src/store/paper-store.ts';
 import { openTestStore, SAMPLE_FILE, tempDir, testEmbedder } from './fixtures.ts';
 
 export interface Listening {
@@ -24,7 +24,7 @@ export function listen(search: SearchService, slicer?: TimeSlicer): Promise<List
 }
 
 export interface SampleServer extends Listening {
-  store: PaperStore;
+  store: PaperWriter;
   embedder: Embedder;
   get(path: string, init?: RequestInit): Promise<{ status: number; headers: Headers; body: any }>;
   post(path: string, body: unknown): Promise<{ status: number; headers: Headers; body: any }>;

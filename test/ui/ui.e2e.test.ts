@@ -12,6 +12,11 @@ import { launchBrowser, screenshotPath, type Browser } from './browser.ts';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
+// The page's globals, as the callbacks below that run in the browser use them: this file is
+// type-checked with Node's types, without the DOM library (src/ui/tsconfig.json has it).
+declare const window: unknown;
+declare const document: { activeElement: unknown; documentElement: { scrollWidth: number; clientWidth: number } };
+
 const dir = tempDir();
 let server: ChildProcess;
 let base: string;
@@ -318,7 +323,7 @@ describe('web UI', () => {
     await category.press('Enter');
     await expect.poll(() => params(page).has('category'), POLL).toBe(false);
     expect(requests.at(-1)!.searchParams.has('category')).toBe(false);
-    expect(await category.evaluate((input: HTMLInputElement) => input.validity.valid)).toBe(false);
+    expect(await category.evaluate((input: { validity: { valid: boolean } }) => input.validity.valid)).toBe(false);
 
     await page.locator('#results article').first().getByRole('button', { name: 'Similar papers' }).click();
     await expect.poll(() => requests.some((url) => url.pathname.endsWith('/papers/hep-ph%2F0307015/similar')), POLL).toBe(true);

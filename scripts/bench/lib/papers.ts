@@ -3,9 +3,11 @@
 // vectors (so HNSW has realistic structure), written straight through the store API.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_HNSW } from '../../../src/defaults.ts';
 import { paperHashes } from '../../../src/ingest/paper-text.ts';
 import type { PaperRecord } from '../../../src/sources/record.ts';
 import { PaperStore, type IndexSpec } from '../../../src/store/paper-store.ts';
+import type { HnswParams } from '../../../src/store/vector-index.ts';
 import { log, now } from './report.ts';
 import { prng, row, type Dataset } from './synthetic.ts';
 
@@ -71,7 +73,7 @@ export function syntheticRecords(count: number, seed = 11): PaperRecord[] {
 }
 
 /** Builds (once) a store of `data.count` synthetic papers with `data`'s vectors in `dataDir`. */
-export function syntheticIndex(dataDir: string, data: Dataset, hnsw = { M: 16, efConstruction: 200, ef: 64 }): void {
+export function syntheticIndex(dataDir: string, data: Dataset, hnsw: HnswParams = DEFAULT_HNSW): void {
   const store = PaperStore.open({ dataDir, hnsw, log });
   if (store.count() >= data.count) {
     store.close();

@@ -58,22 +58,9 @@ export function log(line: string): void {
   console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 }
 
+/** A section's options, by name (`--dtypes q8` → args.dtypes === 'q8', a flag → 'true'): see main.ts. */
 export interface Args {
   [key: string]: string | undefined;
-}
-
-/** `--key value` / `--key=value` pairs after the section name. */
-export function parseArgs(argv: readonly string[]): Args {
-  const args: Args = {};
-  for (let i = 0; i < argv.length; i++) {
-    const token = argv[i]!;
-    if (!token.startsWith('--')) continue;
-    const [key, inline] = token.slice(2).split('=', 2) as [string, string | undefined];
-    if (inline !== undefined) args[key] = inline;
-    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) args[key] = argv[++i];
-    else args[key] = 'true';
-  }
-  return args;
 }
 
 export const intList = (value: string | undefined, fallback: number[]): number[] => (value ? value.split(',').map((item) => Number(item.trim())) : fallback);

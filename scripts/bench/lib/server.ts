@@ -1,8 +1,10 @@
 // Start the real server (`src/cli/main.ts serve`) for a benchmark and measure it over HTTP:
-// sequential requests (exact client-side latency) and autocannon at a given concurrency.
+// sequential requests (exact client-side latency) and autocannon at a given concurrency. A server
+// is up when it writes its ready event (src/log/ready.ts), as for the tests and the other scripts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { watchReady } from '../../../src/log/ready.ts';
 import { fixed, log, now, summary } from './report.ts';
 
 export type Mode = 'semantic' | 'keyword' | 'hybrid';
@@ -23,28 +25,22 @@ export function serverEnv(dataDir: string, port: number): NodeJS.ProcessEnv {
 export const CLI = ['src/cli/main.ts', 'serve'];
 export const BENCH_SERVER = [path.join(import.meta.dirname, '..', 'query-server.ts')];
 
+/** Starts `command` (the CLI's `serve`, or BENCH_SERVER) and resolves once it writes its ready event. */
 export async function startServer(dataDir: string, port: number, command = CLI, extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', ...command], {
     env: { ...serverEnv(dataDir, port), ...extraEnv },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const started = now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/health`);
-      if (response.ok) {
-        log(`server ready in ${fixed((now() - started) / 1000)} s: ${JSON.stringify(await response.json()).slice(0, 160)}`);
-        return child;
-      }
-    } catch {
-      // not listening yet
-    }
-    if (now() - started > 120_000) throw new Error(`server did not start: ${stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+  try {
+    await watchReady(child, { timeoutMs: 120_000, name: command.join(' '), retainOutput: false }).ready;
+  } catch (error) {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    throw error;
   }
+  const health = await (await fetch(`http://127.0.0.1:${port}/health`)).json();
+  log(`server ready in ${fixed((now() - started) / 1000)} s: ${JSON.stringify(health).slice(0, 160)}`);
+  return child;
 }
 
 export async function stop(child: ChildProcess): Promise<void> {

@@ -1,6 +1,7 @@
 // GET /health: liveness plus what the index and model look like.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { SearchService } from '../../search/search-service.ts';
+import { toHealth } from '../present.ts';
 import { Health } from '../schemas.ts';
 import { jsonContent } from './responses.ts';
 
@@ -14,5 +15,5 @@ const route = createRoute({
 });
 
 export function registerHealth(app: OpenAPIHono, search: SearchService): void {
-  app.openapi(route, (c) => c.json(search.health(), 200));
+  app.openapi(route, (c) => c.json(toHealth(search.status()), 200));
 }

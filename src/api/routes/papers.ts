@@ -1,7 +1,7 @@
 // GET /papers/:id and GET /papers/:id/similar, for ids that may contain `/` (old arXiv ids).
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { SearchService } from '../../search/search-service.ts';
-import { toFilter, toPage } from '../present.ts';
+import { toFilter, toPaper, toSimilarBody } from '../present.ts';
 import { Paper, PaperParams, SimilarQuery, SimilarResponse } from '../schemas.ts';
 import { errorResponses, jsonContent } from './responses.ts';
 
@@ -54,13 +54,13 @@ export function paperRoutingPath(path: string): string {
 }
 
 export function registerPapers(app: OpenAPIHono, search: SearchService): void {
-  app.openapi(paperRoute, (c) => c.json(search.paper(c.req.valid('param').id), 200));
+  app.openapi(paperRoute, (c) => c.json(toPaper(search.paper(c.req.valid('param').id)), 200));
 
   app.openapi(similarRoute, (c) => {
     const started = performance.now();
     const { id } = c.req.valid('param');
     const input = c.req.valid('query');
     const page = search.similar(id, { k: input.k, offset: input.offset, filter: toFilter(input) });
-    return c.json({ id, ...toPage(page, input, started) }, 200);
+    return c.json(toSimilarBody(id, page, input, started), 200);
   });
 }

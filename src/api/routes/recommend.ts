@@ -1,7 +1,7 @@
 // POST /recommend: papers near positive examples (and optional text), away from negative ones.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { SearchService } from '../../search/search-service.ts';
-import { toFilter, toPage } from '../present.ts';
+import { toFilter, toRecommendBody } from '../present.ts';
 import { RecommendBody, RecommendResponse } from '../schemas.ts';
 import { errorResponses, jsonContent } from './responses.ts';
 
@@ -33,6 +33,6 @@ export function registerRecommend(app: OpenAPIHono, search: SearchService): void
       offset: input.offset,
       filter: toFilter(input),
     });
-    return c.json(toPage(page, input, started), 200);
+    return c.json(toRecommendBody(page, input, started), 200);
   });
 }

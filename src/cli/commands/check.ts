@@ -5,25 +5,28 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { DB_FILE, formatBytes } from '../../store/database.ts';
 import { checkStorage, RECOVERY_ADVICE } from '../../store/health.ts';
+import { type CommandContext, println } from '../context.ts';
 import { keyValues } from '../output.ts';
 
-export function registerCheck(program: Command): void {
+export function registerCheck(program: Command, context: CommandContext): void {
   program
     .command('check')
     .description('check the index for corruption (SQLite quick_check, keyword index integrity); exit 1 when corrupt')
     .option('--json', 'print one JSON object instead of text')
     .action((options: { json?: boolean }) => {
-      const { dataDir } = loadConfig(process.env);
+      const { dataDir } = loadConfig(context.env);
       const report = checkStorage(dataDir);
-      if (report.status === 'corrupt') process.exitCode = 1; // EXIT.failure (program.ts)
+      if (report.status === 'corrupt') context.exitCode = 1; // EXIT.failure (program.ts)
       if (options.json) {
-        console.log(
+        println(
+          context.stdout,
           JSON.stringify({ ...report, data_dir: path.resolve(dataDir), recovery: report.status === 'corrupt' ? RECOVERY_ADVICE : undefined }, null, 2),
         );
         return;
       }
       const { counts, index } = report;
-      console.log(
+      println(
+        context.stdout,
         keyValues([
           ['data dir', path.resolve(dataDir)],
           [DB_FILE, report.status === 'ok' ? 'ok (quick_check)' : 'CORRUPT'],
@@ -51,10 +54,11 @@ export function registerCheck(program: Command): void {
         ]),
       );
       if (report.status === 'corrupt') {
-        console.error(
+        println(
+          context.stderr,
           `error: the index in ${path.resolve(dataDir)} is corrupt: ${report.problems.slice(0, 5).join('; ')}${report.problems.length > 5 ? ` (and ${report.problems.length - 5} more)` : ''}`,
         );
-        console.error(RECOVERY_ADVICE);
+        println(context.stderr, RECOVERY_ADVICE);
       }
     });
 }

@@ -8,8 +8,9 @@ import type { Metrics } from '../../eval/metrics.ts';
 import { SearchService } from '../../search/search-service.ts';
 import { SEARCH_MODES, type SearchMode } from '../../search/types.ts';
 import { bindModel, loadModel, openExistingStore } from '../../app/runtime.ts';
+import { type CommandContext, println } from '../context.ts';
 
-export function registerEval(program: Command): void {
+export function registerEval(program: Command, context: CommandContext): void {
   program
     .command('eval')
     .description('measure ranking quality on judged queries (nDCG@10, recall@10, MRR@10)')
@@ -17,7 +18,7 @@ export function registerEval(program: Command): void {
     .addOption(new Option('--mode <mode>', 'search mode to evaluate').choices([...SEARCH_MODES, 'all']).default('all'))
     .option('--json', 'print one JSON object instead of tables')
     .action(async (options: { queries: string; mode: SearchMode | 'all'; json?: boolean }) => {
-      const config = loadConfig(process.env);
+      const config = loadConfig(context.env);
       const queries = await readJudgedQueries(options.queries);
       const model = await loadModel(config);
       const store = openExistingStore(config);
@@ -27,7 +28,7 @@ export function registerEval(program: Command): void {
         const search = new SearchService(store, model, { ...config.search, queryCacheSize: 0 });
         const modes = options.mode === 'all' ? SEARCH_MODES : [options.mode];
         const report = await evaluate(search, queries, modes);
-        console.log(options.json ? JSON.stringify(toJson(report, queries.length, store.count())) : formatTables(report, queries.length));
+        println(context.stdout, options.json ? JSON.stringify(toJson(report, queries.length, store.count())) : formatTables(report, queries.length));
       } finally {
         store.close();
         await model.embedder?.dispose();

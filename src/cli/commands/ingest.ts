@@ -11,6 +11,7 @@ import { MAPPABLE_FIELDS } from '../../sources/record.ts';
 import { integerIn, UsageError } from '../options.ts';
 import { createSourceProgress } from '../progress.ts';
 import { loadModel, openStore } from '../../app/runtime.ts';
+import { type CommandContext, println } from '../context.ts';
 
 function parseMapping(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const match = /^([a-z_]+)=(.+)$/.exec(value);
@@ -37,7 +38,7 @@ interface IngestCommandOptions {
   jobsInFlight?: number;
 }
 
-export function registerIngest(program: Command): void {
+export function registerIngest(program: Command, context: CommandContext): void {
   program
     .command('ingest')
     .description(
@@ -65,13 +66,13 @@ export function registerIngest(program: Command): void {
     .action(async (files: string[], options: IngestCommandOptions) => {
       if (files.length === 0 && !options.delete) throw new UsageError('give input files, --delete <ids…>, or both');
       if (options.deleteMissing && files.length === 0) throw new UsageError('--delete-missing needs the input files to compare with');
-      const config = loadConfig(process.env);
+      const config = loadConfig(context.env);
       if (options.jobsInFlight && !options.queue) throw new UsageError('--jobs-in-flight needs --queue');
       // With --queue this process loads no model: workers embed, this process stays the only writer.
       const model = files.length > 0 && !options.queue ? await loadModel(config) : { error: undefined, embedder: undefined };
-      if (model.error) console.error(`warning: ${model.error.message}`);
+      if (model.error) println(context.stderr, `warning: ${model.error.message}`);
       const store = openStore(config);
-      const progress = createSourceProgress();
+      const progress = createSourceProgress(context.stderr);
       let queue: QueueEmbedder | undefined;
       try {
         if (files.length > 0 && options.queue) {
@@ -95,6 +96,7 @@ export function registerIngest(program: Command): void {
               fieldMap: options.map,
               reportFile: options.report,
               pipeline: queue?.pipeline,
+              stdin: context.stdin,
             },
             store,
             queue ?? model.embedder,
@@ -105,7 +107,7 @@ export function registerIngest(program: Command): void {
             throw new AppError('BAD_INPUT_FILE', `none of the ${summary.read} record(s) read could be ingested (see the reasons above)`);
           }
         }
-        if (options.delete) deletePapers(store, options.delete, (line) => console.error(line));
+        if (options.delete) deletePapers(store, options.delete, (line) => println(context.stderr, line));
       } finally {
         progress.finish();
         store.close();

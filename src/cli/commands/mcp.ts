@@ -7,15 +7,16 @@ import { loadConfig } from '../../config.ts';
 import { createMcpServer } from '../../mcp/server.ts';
 import { SearchService } from '../../search/search-service.ts';
 import { bindModel, loadModel, openExistingStore } from '../../app/runtime.ts';
+import { type CommandContext, type OutputStream, println } from '../context.ts';
 
-export function registerMcp(program: Command): void {
+export function registerMcp(program: Command, context: CommandContext): void {
   program
     .command('mcp')
     .description('serve the Model Context Protocol over stdio for AI assistants (tools: search_papers, get_paper, similar_papers, recommend_papers)')
     .action(async () => {
       // A stray console.log from any library would corrupt the protocol stream.
       console.log = console.info = console.debug = console.error;
-      const config = loadConfig(process.env);
+      const config = loadConfig(context.env);
       const store = openExistingStore(config);
       const model = await loadModel(config, { forServing: true }).catch((error: unknown) => {
         store.close();
@@ -24,18 +25,21 @@ export function registerMcp(program: Command): void {
       try {
         bindModel(store, model.embedder);
         if (!model.embedder)
-          console.error(`warning: ${model.error.message}\nWithout a model: keyword search works; semantic search fails, hybrid falls back to keyword.`);
+          println(
+            context.stderr,
+            `warning: ${model.error.message}\nWithout a model: keyword search works; semantic search fails, hybrid falls back to keyword.`,
+          );
       } catch (error) {
         store.close();
         await model.embedder?.dispose();
         throw error;
       }
       // Ingests publish new index generations; pick them up as `serve` does.
-      const reload = config.reloadMs > 0 ? setInterval(() => refresh(store), config.reloadMs) : undefined;
+      const reload = config.reloadMs > 0 ? setInterval(() => refresh(store, context.stderr), config.reloadMs) : undefined;
       reload?.unref();
       const server = createMcpServer(new SearchService(store, model, config.search));
       await server.connect(new StdioServerTransport());
-      console.error(`paperseek mcp: ${store.count()} papers in ${config.dataDir}, serving MCP on stdio`);
+      println(context.stderr, `paperseek mcp: ${store.count()} papers in ${config.dataDir}, serving MCP on stdio`);
 
       // The client ends the session by closing our stdin (or by a signal).
       await new Promise<void>((resolve) => {
@@ -52,10 +56,10 @@ export function registerMcp(program: Command): void {
     });
 }
 
-function refresh(store: { refresh(): unknown }): void {
+function refresh(store: { refresh(): unknown }, stderr: OutputStream): void {
   try {
     store.refresh();
   } catch (error) {
-    console.error('index reload failed; still serving the previous generation:', error);
+    println(stderr, `index reload failed; still serving the previous generation: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
 }

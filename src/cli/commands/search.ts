@@ -9,12 +9,13 @@ import { addPageOptions, toFilter, UsageError, type FilterOptions, type PageOpti
 import { toSearchBody } from '../../api/present.ts';
 import { pageSummary, resultsTable } from '../results.ts';
 import { bindModel, loadModel, openExistingStore } from '../../app/runtime.ts';
+import { type CommandContext, lineWidth, println } from '../context.ts';
 
 interface SearchOptions extends PageOptions, FilterOptions {
   mode: SearchMode;
 }
 
-export function registerSearch(program: Command): void {
+export function registerSearch(program: Command, context: CommandContext): void {
   const command = program
     .command('search')
     .description('search the index by meaning and by keywords')
@@ -23,24 +24,24 @@ export function registerSearch(program: Command): void {
   addPageOptions(command).action(async (query: string, options: SearchOptions) => {
     if (!query.trim()) throw new UsageError('the query must not be empty');
     const filter = toFilter(options);
-    const config = loadConfig(process.env);
+    const config = loadConfig(context.env);
     // Keyword search needs no model: skip loading it.
     const model: ModelSlot =
       options.mode === 'keyword' ? { error: new AppError('MODEL_UNAVAILABLE', 'not loaded for keyword search') } : await loadModel(config);
     const store = openExistingStore(config);
     try {
       bindModel(store, model.embedder);
-      if (!model.embedder && options.mode === 'hybrid') console.error(`warning: ${model.error.message}\nhybrid search falls back to keyword search.`);
+      if (!model.embedder && options.mode === 'hybrid') println(context.stderr, `warning: ${model.error.message}\nhybrid search falls back to keyword search.`);
       const search = new SearchService(store, model, config.search);
       const started = performance.now();
       const page = await search.search({ query, mode: options.mode, k: options.k, offset: options.offset, filter });
       if (options.json) {
-        console.log(JSON.stringify(toSearchBody(query, page, options, started), null, 2));
+        println(context.stdout, JSON.stringify(toSearchBody(query, page, options, started), null, 2));
         return;
       }
       const mode = page.degraded ? `${page.mode}, degraded to keyword` : page.mode;
-      console.log(`${pageSummary(page, options.offset, `results for "${query}"`, performance.now() - started)} · ${mode}\n`);
-      console.log(resultsTable(page, options.offset));
+      println(context.stdout, `${pageSummary(page, options.offset, `results for "${query}"`, performance.now() - started)} · ${mode}\n`);
+      println(context.stdout, resultsTable(page, options.offset, lineWidth(context.stdout)));
     } finally {
       store.close();
       await model.embedder?.dispose();

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { aggregateMetrics, type ServerMetrics } from '../../api/metrics.ts';
 import { createLogger, type Logger } from '../../log/logger.ts';
+import { logReady } from '../../log/ready.ts';
 import { DB_FILE } from '../../store/database.ts';
 import { serveWithLimits } from '../../api/connection-limits.ts';
 import { loadConfig, type AppConfig } from '../../config.ts';
@@ -16,7 +17,7 @@ import type { Embedder } from '../../embed/embedder.ts';
 import { AppError, isAppError } from '../../errors.ts';
 import type { SearchService, ModelSlot } from '../../search/search-service.ts';
 import { quickCheckOffThread, type StorageStatus } from '../../store/health.ts';
-import type { PaperStore } from '../../store/paper-store.ts';
+import type { PaperReader, PaperWriter } from '../../store/paper-store.ts';
 import { integerIn } from '../options.ts';
 import { bindModel, loadModel, openStore } from '../../app/runtime.ts';
 import { servingApp } from '../../app/serving.ts';
@@ -25,10 +26,11 @@ import { serveCluster } from '../serve-cluster.ts';
 import { ingestSources } from '../../ingest/ingest-sources.ts';
 import { createSourceProgress } from '../progress.ts';
 import { startSyncScheduler } from '../../sync/schedule.ts';
+import { type CommandContext, type OutputStream, println } from '../context.ts';
 
 const MAX_WORKERS = 256;
 
-export function registerServe(program: Command): void {
+export function registerServe(program: Command, context: CommandContext): void {
   program
     .command('serve')
     .description('serve the HTTP API, the web UI (/) and the API reference (/docs); ingests the bundled sample first when the index is empty')
@@ -39,12 +41,12 @@ export function registerServe(program: Command): void {
       integerIn(1, MAX_WORKERS),
     )
     .action(async (options: { port?: number; workers?: number }) => {
-      const loaded = loadConfig(process.env);
+      const loaded = loadConfig(context.env);
       const config = { ...loaded, port: options.port ?? loaded.port };
-      const workers = options.workers ?? workersFromEnvironment(process.env) ?? os.availableParallelism();
+      const workers = options.workers ?? workersFromEnvironment(context.env) ?? os.availableParallelism();
       // A worker runs this same command line; it counts the same N and so takes the cluster path.
-      if (workers === 1 && cluster.isPrimary) await serveCommand(config);
-      else await serveCluster(clusterPlan(config, workers));
+      if (workers === 1 && cluster.isPrimary) await serveCommand(config, context);
+      else await serveCluster(clusterPlan(config, workers, context));
     });
 }
 
@@ -59,21 +61,31 @@ function workersFromEnvironment(environment: NodeJS.ProcessEnv): number | undefi
   }
 }
 
-export async function serveCommand(config: AppConfig): Promise<void> {
-  const logger = createLogger({ level: config.logLevel });
+/** The server's log (pino, JSON lines) on the command's stdout; pretty on a terminal. */
+function serverLogger(config: AppConfig, context: CommandContext): Logger {
+  if (context.stdout === process.stdout) return createLogger({ level: config.logLevel });
+  return createLogger({ level: config.logLevel, destination: { write: (line: string) => void context.stdout.write(line) } });
+}
+
+export async function serveCommand(config: AppConfig, context: CommandContext): Promise<void> {
+  const logger = serverLogger(config, context);
   const model = await loadModel(config, { forServing: true });
   if (model.error) warnNoModel(logger, model.error);
-  await ingestSampleIfEmpty(config, async () => model.embedder);
+  await ingestSampleIfEmpty(config, async () => model.embedder, context.stderr);
   const serving = await startServing(config, model, { checkStorage: true, buildUi: true, logger }).catch(async (error: unknown) => {
     await model.embedder?.dispose();
     throw error;
   });
-  // The line scripts and tests wait for (plain, on stderr); the log says the same in fields.
-  console.error(`paperseek: ${serving.store.count()} papers, listening on http://${config.host ?? 'localhost'}:${serving.port}`);
-  logger.info(
-    { port: serving.port, host: config.host ?? null, papers: serving.store.count(), generation: serving.store.generation, workers: 1 },
-    'server started',
-  );
+  // For people, on stderr; scripts and tests wait for the ready event in the log (src/log/ready.ts).
+  println(context.stderr, `paperseek: ${serving.store.count()} papers, listening on http://${config.host ?? 'localhost'}:${serving.port}`);
+  logReady(logger, {
+    host: config.host ?? null,
+    port: serving.port,
+    workers: 1,
+    pids: [process.pid],
+    papers: serving.store.count(),
+    generation: serving.store.generation,
+  });
   // PAPERSEEK_SYNC: the syncs run in child processes; this process reloads what they publish.
   const scheduler = startSyncScheduler({ dataDir: config.dataDir, syncs: config.sync });
   const shutdown = () => {
@@ -84,7 +96,7 @@ export async function serveCommand(config: AppConfig): Promise<void> {
 }
 
 /** `serve --workers N`: what the primary does once, and what each worker serves. */
-function clusterPlan(config: AppConfig, workers: number) {
+function clusterPlan(config: AppConfig, workers: number, context: CommandContext) {
   const dbFile = path.join(config.dataDir, DB_FILE);
   return {
     workers,
@@ -95,25 +107,28 @@ function clusterPlan(config: AppConfig, workers: number) {
     async prepare() {
       let loaded: ModelSlot | undefined;
       try {
-        await ingestSampleIfEmpty(config, async () => (loaded = await loadModel(config)).embedder);
+        await ingestSampleIfEmpty(config, async () => (loaded = await loadModel(config)).embedder, context.stderr);
       } finally {
         await loaded?.embedder?.dispose();
       }
     },
     // PAPERSEEK_SYNC: once per server, in the primary.
     startBackground: () => startSyncScheduler({ dataDir: config.dataDir, syncs: config.sync }),
+    // The ready event, once for the whole cluster (the workers log `worker started` each).
+    ready: ({ port, papers, pids }: { port: number; papers: number; pids: number[] }) =>
+      void logReady(serverLogger(config, context), { host: config.host ?? null, port, workers, pids, papers }),
     async checkStorage(): Promise<StorageStatus> {
       try {
         return (await quickCheckOffThread(dbFile)).status;
       } catch (error) {
-        createLogger({ level: config.logLevel }).error({ err: error }, 'storage check failed');
+        serverLogger(config, context).error({ err: error }, 'storage check failed');
         return 'unchecked';
       }
     },
     // /metrics of a worker: every worker's metrics, collected by the primary, summed.
     aggregateMetrics,
     async serve({ first, onServer, clusterMetrics }: { first: boolean; onServer: (server: Server) => void; clusterMetrics: () => Promise<string> }) {
-      const logger = createLogger({ level: config.logLevel });
+      const logger = serverLogger(config, context);
       const model = await loadModel(config, { forServing: true });
       // Start-up notes are the same in every worker: the first one prints them.
       if (model.error && first) warnNoModel(logger, model.error);
@@ -127,22 +142,13 @@ function clusterPlan(config: AppConfig, workers: number) {
       return {
         port: serving.port,
         papers: serving.store.count(),
-        noteStorage: (status: StorageStatus) => noteStorage(serving.search, status),
+        // The verdict of the primary's one quick_check (one per worker would read the database N times).
+        noteStorage: (status: StorageStatus) => serving.search.noteStorage(status),
         metricsJson: () => serving.metrics.json(),
         close: () => serving.close(),
       };
     },
   };
-}
-
-/**
- * The verdict of the primary's one quick_check, for this worker's /health. SearchService keeps
- * the verdict of its own checkStorage() in a private field and has no setter; running one
- * quick_check per worker would read the whole database N times at start.
- */
-function noteStorage(search: SearchService, status: StorageStatus): void {
-  const target = search as unknown as { storage?: StorageStatus };
-  if (status !== 'unchecked' && 'storage' in target) target.storage = status;
 }
 
 function warnNoModel(logger: Logger, error: Error): void {
@@ -152,7 +158,7 @@ function warnNoModel(logger: Logger, error: Error): void {
 interface Serving {
   server: Server;
   port: number;
-  store: PaperStore;
+  store: PaperReader;
   search: SearchService;
   metrics: ServerMetrics;
   /** Stops accepting, lets requests in flight finish, then closes the index and the model. */
@@ -228,7 +234,7 @@ function listenError(error: NodeJS.ErrnoException, config: AppConfig): Error {
  * model's spec on first use and ingests the bundled sample into an empty index. `embedder` is
  * asked for only when there is something to ingest or record.
  */
-async function ingestSampleIfEmpty(config: AppConfig, embedder: () => Promise<Embedder | undefined>): Promise<void> {
+async function ingestSampleIfEmpty(config: AppConfig, embedder: () => Promise<Embedder | undefined>, stderr: OutputStream): Promise<void> {
   // A populated index with a model on record needs nothing written: look as a reader first, so an
   // ingest holding the write lock never keeps the server from starting ("serving while ingesting").
   if (existsSync(path.join(config.dataDir, DB_FILE))) {
@@ -239,13 +245,13 @@ async function ingestSampleIfEmpty(config: AppConfig, embedder: () => Promise<Em
       reader.close();
     }
   }
-  let store: PaperStore;
+  let store: PaperWriter;
   try {
     store = openStore(config);
   } catch (error) {
     // Someone else is writing (an ingest filling this index): serve what they publish.
     if (isAppError(error) && error.code === 'STORAGE_BUSY') {
-      console.error(`${error.message} Serving the index as it is; the model's spec and any sample ingest are left to that writer.`);
+      println(stderr, `${error.message} Serving the index as it is; the model's spec and any sample ingest are left to that writer.`);
       return;
     }
     throw error;
@@ -256,8 +262,8 @@ async function ingestSampleIfEmpty(config: AppConfig, embedder: () => Promise<Em
     const model = await embedder();
     bindModel(store, model);
     if (count > 0) return;
-    console.error(`empty index in ${config.dataDir}: ingesting the bundled sample ${SAMPLE_FILE}`);
-    const progress = createSourceProgress();
+    println(stderr, `empty index in ${config.dataDir}: ingesting the bundled sample ${SAMPLE_FILE}`);
+    const progress = createSourceProgress(stderr);
     try {
       await ingestSources([SAMPLE_FILE], { capturedYear: SAMPLE_CAPTURED_YEAR }, store, model, {
         onProgress: (p) => progress.update(p),
@@ -271,7 +277,7 @@ async function ingestSampleIfEmpty(config: AppConfig, embedder: () => Promise<Em
   }
 }
 
-function refresh(store: PaperStore, logger: Logger, metrics: ServerMetrics): void {
+function refresh(store: PaperReader, logger: Logger, metrics: ServerMetrics): void {
   try {
     if (store.refresh()) {
       metrics.noteReload();

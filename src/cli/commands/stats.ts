@@ -7,14 +7,15 @@ import { loadConfig } from '../../config.ts';
 import { DB_FILE } from '../../store/database.ts';
 import { keyValues } from '../output.ts';
 import { openExistingStore } from '../../app/runtime.ts';
+import { type CommandContext, println } from '../context.ts';
 
-export function registerStats(program: Command): void {
+export function registerStats(program: Command, context: CommandContext): void {
   program
     .command('stats')
     .description('show what the index holds: papers, vectors, model and files')
     .option('--json', 'print one JSON object instead of text')
     .action((options: { json?: boolean }) => {
-      const config = loadConfig(process.env);
+      const config = loadConfig(context.env);
       const store = openExistingStore(config);
       try {
         const papers = store.count();
@@ -34,11 +35,12 @@ export function registerStats(program: Command): void {
           files,
         };
         if (options.json) {
-          console.log(JSON.stringify(stats, null, 2));
+          println(context.stdout, JSON.stringify(stats, null, 2));
           return;
         }
         const spec = stats.model;
-        console.log(
+        println(
+          context.stdout,
           keyValues([
             ['data dir', stats.data_dir],
             ['papers', String(papers)],

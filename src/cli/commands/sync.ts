@@ -16,6 +16,7 @@ import { formatSyncSummary, sourceDownError, syncSource, type SyncProgress } fro
 import { integerIn, parseDate, UsageError } from '../options.ts';
 import { keyValues } from '../output.ts';
 import { loadModel, openStore } from '../../app/runtime.ts';
+import { type CommandContext, type OutputStream, println } from '../context.ts';
 
 interface SyncCommandOptions {
   from?: string;
@@ -36,7 +37,7 @@ const collectSet = (value: string, previous: string[] = []): string[] => {
 const LOG_INTERVAL_MS = 5000;
 
 /** Pages, records and their rate: a live line on a terminal, a line every few seconds otherwise. */
-function syncProgress(stream: NodeJS.WriteStream = process.stderr) {
+function syncProgress(stream: OutputStream) {
   let started = performance.now();
   let last: SyncProgress | undefined;
   let shown = Number.NEGATIVE_INFINITY;
@@ -77,18 +78,18 @@ function syncProgress(stream: NodeJS.WriteStream = process.stderr) {
   };
 }
 
-function printStatus(dataDir: string, json: boolean | undefined): void {
+function printStatus(stdout: OutputStream, dataDir: string, json: boolean | undefined): void {
   const statuses = syncStatus(dataDir);
   if (json) {
-    process.stdout.write(`${JSON.stringify(statuses, null, 2)}\n`);
+    stdout.write(`${JSON.stringify(statuses, null, 2)}\n`);
     return;
   }
   if (statuses.length === 0) {
-    process.stdout.write(`no source has been synced into ${dataDir}\n`);
+    stdout.write(`no source has been synced into ${dataDir}\n`);
     return;
   }
   for (const s of statuses) {
-    process.stdout.write(
+    stdout.write(
       `${keyValues([
         ['source', s.source],
         ['status', s.status + (s.resumable ? ' (interrupted; the next run resumes)' : '')],
@@ -101,7 +102,7 @@ function printStatus(dataDir: string, json: boolean | undefined): void {
   }
 }
 
-export function registerSync(program: Command): void {
+export function registerSync(program: Command, context: CommandContext): void {
   program
     .command('sync')
     .description(
@@ -118,15 +119,15 @@ export function registerSync(program: Command): void {
     .option('--chunk-size <n>', 'papers committed per transaction (default 256 with a model, 2048 without)', integerIn(1, 100_000))
     .option('--json', 'status: print JSON')
     .action(async (kind: string, options: SyncCommandOptions) => {
-      const config = loadConfig(process.env);
-      if (kind === 'status') return printStatus(config.dataDir, options.json);
+      const config = loadConfig(context.env);
+      if (kind === 'status') return printStatus(context.stdout, config.dataDir, options.json);
       if (kind !== 'hf-daily' && kind !== 'arxiv') throw new UsageError(`unknown source "${kind}": expected hf-daily, arxiv or status`);
-      const progress = syncProgress();
-      const settings = loadSyncSettings(process.env, (line) => progress.log(line));
+      const progress = syncProgress(context.stderr);
+      const settings = loadSyncSettings(context.env, (line) => progress.log(line));
       const sources = buildSources(kind, options, settings);
       const model = await loadModel(config);
-      if (model.error) console.error(`warning: ${model.error.message}`);
-      if (!model.embedder) console.error('no embedding model: storing papers for keyword search, vectors pending until an ingest with the model');
+      if (model.error) println(context.stderr, `warning: ${model.error.message}`);
+      if (!model.embedder) println(context.stderr, 'no embedding model: storing papers for keyword search, vectors pending until an ingest with the model');
       const store = openStore(config);
       const states = SyncStateStore.open(config.dataDir);
       try {
@@ -144,7 +145,7 @@ export function registerSync(program: Command): void {
             },
           );
           progress.finish();
-          console.error(formatSyncSummary(summary));
+          println(context.stderr, formatSyncSummary(summary));
           if (summary.failure) throw sourceDownError(summary);
         }
       } finally {

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { DEFAULT_LOCK_MS, runEmbedWorker } from '../../queue/embed-worker.ts';
 import { fetchStatus, formatStatus } from '../../queue/status.ts';
+import { type CommandContext, println } from '../context.ts';
 import { integerIn } from '../options.ts';
 
 interface WorkerCommandOptions {
@@ -16,7 +17,7 @@ interface WorkerCommandOptions {
   json?: boolean;
 }
 
-export function registerWorker(program: Command): void {
+export function registerWorker(program: Command, context: CommandContext): void {
   program
     .command('worker')
     .description('embed papers for `ingest --queue` runs: take jobs from the Redis queue, embed them with the configured model, return the vectors')
@@ -28,14 +29,14 @@ export function registerWorker(program: Command): void {
     .action(async (options: WorkerCommandOptions) => {
       if (options.status) {
         const status = await fetchStatus(options.queue);
-        console.log(options.json ? JSON.stringify(status, null, 2) : formatStatus(status).join('\n'));
+        println(context.stdout, options.json ? JSON.stringify(status, null, 2) : formatStatus(status).join('\n'));
         return;
       }
-      const config = loadConfig(process.env);
+      const config = loadConfig(context.env);
       const stop = new AbortController();
       const onSignal = () => {
         if (stop.signal.aborted) process.exit(130); // a second signal: do not wait for the job in hand
-        console.error('stopping after the job in hand (signal again to stop now)');
+        println(context.stderr, 'stopping after the job in hand (signal again to stop now)');
         stop.abort();
       };
       process.on('SIGINT', onSignal);
@@ -48,8 +49,8 @@ export function registerWorker(program: Command): void {
           lockMs: options.lockMs,
           signal: stop.signal,
         });
-        console.error(`worker stopped: ${outcome.reason}`);
-        process.exitCode = outcome.code;
+        println(context.stderr, `worker stopped: ${outcome.reason}`);
+        context.exitCode = outcome.code;
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

@@ -2,17 +2,29 @@
 // threads and session options), taking turns on the same chunks of SciFact abstracts in rotating
 // order, so machine noise falls on every size alike. Separate-process sweeps (ingest
 // --sweep-batches) were too noisy on the shared machine to rank batch sizes.
-//   node --import tsx scripts/bench/batch-ab.ts [n=400] [sizes=4,8,16,32] [dtype=q8] [threads]
+// Reads .bench/ingest/scifact-<n>.jsonl, which `npm run bench -- ingest --n <n>` writes.
+//   node --import tsx scripts/bench/experiments/batch-ab.ts [--n 400] [--sizes 4,8,16,32] [--dtype q8] [--threads <n>]
 import path from 'node:path';
-import { TransformersEmbedder } from '../../src/embed/transformers-embedder.ts';
-import { embeddingText } from '../../src/ingest/paper-text.ts';
-import { readSources } from '../../src/sources/index.ts';
-import { BENCH_DIR, fixed, publish, table } from './lib/report.ts';
+import { TransformersEmbedder } from '../../../src/embed/transformers-embedder.ts';
+import { embeddingText } from '../../../src/ingest/paper-text.ts';
+import { readSources } from '../../../src/sources/index.ts';
+import { intOption, parseOptions } from '../lib/args.ts';
+import { BENCH_DIR, fixed, intList, publish, table } from '../lib/report.ts';
 
-const n = Number(process.argv[2] ?? 400);
-const sizes = (process.argv[3] ?? '4,8,16,32').split(',').map(Number);
-const dtype = process.argv[4] ?? 'q8';
-const threads = process.argv[5] ? Number(process.argv[5]) : undefined;
+const { values: args } = parseOptions(
+  process.argv.slice(2),
+  {
+    n: { type: 'string', default: '400' },
+    sizes: { type: 'string', default: '4,8,16,32' },
+    dtype: { type: 'string', default: 'q8' },
+    threads: { type: 'string' },
+  },
+  'usage: node --import tsx scripts/bench/experiments/batch-ab.ts [--n 400] [--sizes 4,8,16,32] [--dtype q8|fp32] [--threads <n>]',
+);
+const n = intOption(args.n, 'n', 400);
+const sizes = intList(args.sizes, [4, 8, 16, 32]);
+const dtype = args.dtype;
+const threads = args.threads === undefined ? undefined : intOption(args.threads, 'threads', 0);
 const { records } = await readSources([path.join(BENCH_DIR, 'ingest', `scifact-${n}.jsonl`)], {});
 const texts = records.map(embeddingText);
 const embedders = await Promise.all(
@@ -42,7 +54,7 @@ for (let start = 0, turn = 0; start < texts.length; start += chunk, turn++) {
     seconds[which]! += (performance.now() - t) / 1000;
   }
 }
-const baseline = sizes.indexOf(16) >= 0 ? sizes.indexOf(16) : 0;
+const baseline = Math.max(0, sizes.indexOf(16));
 publish(
   'batch-ab',
   `### Batch size, embedder only, ${dtype}, threads ${threads ?? 'onnxruntime default'}, ${n} SciFact abstracts, ${chunk}-text chunks in rotating order, one process\n\n` +
