@@ -88,4 +88,17 @@ describe('architecture', () => {
     }
     expect(offenders).toEqual([]);
   });
+
+  it('only src/store knows the file names of the store', () => {
+    // The database file, its name constant, and the HNSW generation files (papers.N.hnsw).
+    const names = /papers\.db|\bDB_FILE\b|\bINDEX_FILE\b|\.hnsw['"`]/;
+    const offenders: string[] = [];
+    for (const file of files(SRC)) {
+      if (file.startsWith(path.join(SRC, 'store') + path.sep)) continue;
+      // Comments may name the files for the reader; code may not.
+      const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+      for (const [i, line] of code.split('\n').entries()) if (names.test(line)) offenders.push(`${path.relative('.', file)}:${i + 1}: ${line.trim()}`);
+    }
+    expect(offenders).toEqual([]);
+  });
 });

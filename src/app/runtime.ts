@@ -1,14 +1,12 @@
 // Builds the concrete parts from configuration: the embedder (or why it failed) and the store.
 // Shared by the CLI commands, the server and scripts; the only place besides config.ts that knows
 // about the environment.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { AppConfig } from '../config.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import { TransformersEmbedder } from '../embed/transformers-embedder.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { ModelSlot } from '../search/types.ts';
-import { DB_FILE } from '../store/database.ts';
+import { storeExists } from '../store/database.ts';
 import { PaperStore, type PaperReader, type PaperWriter } from '../store/paper-store.ts';
 
 /**
@@ -51,7 +49,7 @@ export function openStore(config: AppConfig, role: 'writer' | 'reader' = 'writer
 
 /** The store for commands that only read: a missing index is an error, not a new empty one. */
 export function openExistingStore(config: AppConfig): PaperReader {
-  if (!existsSync(path.join(config.dataDir, DB_FILE))) {
+  if (!storeExists(config.dataDir)) {
     throw new AppError(
       'NOT_FOUND',
       `No index in ${config.dataDir}: run \`paperseek ingest <files>\` (or \`paperseek serve\`) first, or set PAPERSEEK_DATA_DIR.`,

@@ -1,6 +1,6 @@
 // Opens the SQLite file and brings its schema to the current version.
 // WAL so a server can read while an ingest in another process writes.
-import { statfsSync } from 'node:fs';
+import { existsSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../errors.ts';
@@ -11,6 +11,16 @@ export type Db = Database.Database;
 export const DB_FILE = 'papers.db';
 
 export const SCHEMA_VERSION = 4;
+
+/** The database file of a data dir (callers outside the store never spell its name). */
+export function databasePath(dataDir: string): string {
+  return path.join(dataDir, DB_FILE);
+}
+
+/** Whether the data dir holds an index (its database file). */
+export function storeExists(dataDir: string): boolean {
+  return existsSync(databasePath(dataDir));
+}
 
 const SCHEMA_V1 = `
   CREATE TABLE meta (

@@ -59,6 +59,8 @@ export interface PaperReader {
   readonly generation: number;
   /** The HNSW file of that generation; undefined while none is published. */
   readonly indexFile: string | undefined;
+  /** The files the index is made of now: the database, then the HNSW file of the served generation. */
+  readonly files: string[];
   /** Postings, lengths and query terms for keyword ranking. */
   readonly keyword: KeywordReader;
   /** Loads a newer published generation, if any, swapped in whole; true when it switched. */
@@ -178,6 +180,11 @@ class StoreReader implements PaperReader {
 
   get indexFile(): string | undefined {
     return this.generations.file;
+  }
+
+  get files(): string[] {
+    const index = this.generations.file;
+    return [path.join(this.options.dataDir, DB_FILE), ...(index ? [index] : [])];
   }
 
   refresh(): boolean {

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { DB_FILE, openDatabase, type Db } from '../store/database.ts';
+import { databasePath, openDatabase, type Db } from '../store/database.ts';
 import { MetaTable } from '../store/meta.ts';
 
 export const META_PREFIX = 'sync:';
@@ -71,7 +71,7 @@ export class SyncStateStore {
 
   /** Opens papers.db of a data dir for writing sync state (the caller holds the store's write lock). */
   static open(dataDir: string): SyncStateStore {
-    return new SyncStateStore(openDatabase(path.join(dataDir, DB_FILE)));
+    return new SyncStateStore(openDatabase(databasePath(dataDir)));
   }
 
   get(source: string): SourceState {
@@ -119,7 +119,7 @@ export function statusOf(state: SourceState): SourceStatus {
  * call, so a server (a reader) may call it at any time, also while a sync is writing.
  */
 export function syncStatus(dataDir: string): SourceStatus[] {
-  const file = path.join(dataDir, DB_FILE);
+  const file = databasePath(dataDir);
   if (!existsSync(file)) return [];
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {

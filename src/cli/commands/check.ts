@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
-import { DB_FILE, formatBytes } from '../../store/database.ts';
+import { databasePath, formatBytes } from '../../store/database.ts';
 import { checkStorage, RECOVERY_ADVICE } from '../../store/health.ts';
 import { type CommandContext, println } from '../context.ts';
 import { keyValues } from '../output.ts';
@@ -29,13 +29,13 @@ export function registerCheck(program: Command, context: CommandContext): void {
         context.stdout,
         keyValues([
           ['data dir', path.resolve(dataDir)],
-          [DB_FILE, report.status === 'ok' ? 'ok (quick_check)' : 'CORRUPT'],
+          [path.basename(databasePath(dataDir)), report.status === 'ok' ? 'ok (quick_check)' : 'CORRUPT'],
           [
             'keyword index',
             report.fulltext !== 'skipped'
               ? report.fulltext
               : report.status === 'corrupt'
-                ? 'not checked (papers.db failed first)'
+                ? 'not checked (the database failed first)'
                 : 'not checked (a writer held the database; run again)',
           ],
           ...(counts

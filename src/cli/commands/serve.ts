@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { aggregateMetrics, type ServerMetrics } from '../../api/metrics.ts';
 import { createLogger, type Logger } from '../../log/logger.ts';
 import { logReady } from '../../log/ready.ts';
-import { DB_FILE } from '../../store/database.ts';
+import { databasePath, storeExists } from '../../store/database.ts';
 import { serveWithLimits } from '../../api/connection-limits.ts';
 import { loadConfig, type AppConfig } from '../../config.ts';
 import type { Embedder } from '../../embed/embedder.ts';
@@ -97,7 +97,7 @@ export async function serveCommand(config: AppConfig, context: CommandContext): 
 
 /** `serve --workers N`: what the primary does once, and what each worker serves. */
 function clusterPlan(config: AppConfig, workers: number, context: CommandContext) {
-  const dbFile = path.join(config.dataDir, DB_FILE);
+  const dbFile = databasePath(config.dataDir);
   return {
     workers,
     host: config.host,
@@ -183,7 +183,7 @@ async function startServing(
     reload?.unref();
     // SQLite's quick_check on a worker thread: /health says `unchecked` until it ends, then ok/corrupt.
     if (options.checkStorage)
-      void search.checkStorage(path.join(config.dataDir, DB_FILE)).catch((error: unknown) => logger.error({ err: error }, 'storage check failed'));
+      void search.checkStorage(databasePath(config.dataDir)).catch((error: unknown) => logger.error({ err: error }, 'storage check failed'));
     search.prepareKeywordSearch();
     // Build the web UI now, so a broken UI shows at start rather than on a user's first visit.
     if (options.buildUi && !(await app.request('/ui/app.js')).ok) logger.warn('the web UI failed to build (error above); the API works');
@@ -237,7 +237,7 @@ function listenError(error: NodeJS.ErrnoException, config: AppConfig): Error {
 async function ingestSampleIfEmpty(config: AppConfig, embedder: () => Promise<Embedder | undefined>, stderr: OutputStream): Promise<void> {
   // A populated index with a model on record needs nothing written: look as a reader first, so an
   // ingest holding the write lock never keeps the server from starting ("serving while ingesting").
-  if (existsSync(path.join(config.dataDir, DB_FILE))) {
+  if (storeExists(config.dataDir)) {
     const reader = openStore(config, 'reader');
     try {
       if (reader.count() > 0 && reader.spec) return;

@@ -4,7 +4,6 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
-import { DB_FILE } from '../../store/database.ts';
 import { keyValues } from '../output.ts';
 import { openExistingStore } from '../../app/runtime.ts';
 import { type CommandContext, println } from '../context.ts';
@@ -21,9 +20,7 @@ export function registerStats(program: Command, context: CommandContext): void {
         const papers = store.count();
         const embedded = store.countWithVectors();
         // The vector index lives in one file per published generation; none before the first publish.
-        const files = Object.fromEntries(
-          [path.join(config.dataDir, DB_FILE), store.indexFile].filter((file) => file !== undefined).map((file) => [path.basename(file), fileSize(file)]),
-        );
+        const files = Object.fromEntries(store.files.map((file) => [path.basename(file), fileSize(file)]));
         const stats = {
           data_dir: path.resolve(config.dataDir),
           papers,
