@@ -23,7 +23,13 @@ export function isEmptyFilter(filter: PaperFilter | undefined): boolean {
 }
 
 /** A WHERE condition over the `papers` table aliased as `alias` ("1" when nothing is filtered). */
-export function filterCondition(filter: PaperFilter | undefined, alias = 'papers'): SqlCondition {
+/**
+ * The filter as a WHERE condition on `alias`. `scan` (for queries over many papers) reaches the
+ * category's papers through paper_categories, materialized once per statement; `lookup` (for
+ * checking a given list of papers) tests each paper's own categories instead, so the cost follows
+ * the list, not the size of the category (a popular category has tens of thousands of papers).
+ */
+export function filterCondition(filter: PaperFilter | undefined, alias = 'papers', mode: 'scan' | 'lookup' = 'scan'): SqlCondition {
   const parts: string[] = [];
   const params: (string | number)[] = [];
   if (filter?.publishedFrom !== undefined) {
@@ -44,7 +50,14 @@ export function filterCondition(filter: PaperFilter | undefined, alias = 'papers
     // The labels come from paper_categories' primary key (category, label): a lookup or a range
     // scan, never a pass over every paper's JSON. `label IN` then reaches papers by rowid.
     const match = categoryMatch(filter.category);
-    if ('exact' in match) {
+    const own = `EXISTS (SELECT 1 FROM json_each(${alias}.categories) WHERE type = 'text' AND`;
+    if (mode === 'lookup' && 'exact' in match) {
+      parts.push(`${own} value = ? COLLATE NOCASE)`);
+      params.push(match.exact);
+    } else if (mode === 'lookup' && !('exact' in match)) {
+      parts.push(`${own} value >= ? COLLATE NOCASE AND value < ? COLLATE NOCASE)`);
+      params.push(match.from, match.below);
+    } else if ('exact' in match) {
       parts.push(`${alias}.label IN (SELECT label FROM paper_categories WHERE category = ?)`);
       params.push(match.exact);
     } else {

@@ -123,8 +123,11 @@ export class PaperTable {
 
   /** The subset of `labels` whose papers pass `filter`. */
   labelsPassing(labels: readonly number[], filter: PaperFilter | undefined): Set<number> {
-    const where = filterCondition(filter);
-    const statement = this.filtered.get<{ label: number }>(`SELECT label FROM papers WHERE label IN (SELECT value FROM json_each(?)) AND ${where.sql}`);
+    // CROSS JOIN: the given labels drive (one rowid lookup each), whatever indexes the filter offers.
+    const where = filterCondition(filter, 'papers', 'lookup');
+    const statement = this.filtered.get<{ label: number }>(
+      `SELECT papers.label FROM json_each(?) AS given CROSS JOIN papers ON papers.label = given.value WHERE ${where.sql}`,
+    );
     return new Set(statement.all(JSON.stringify(labels), ...where.params).map((row) => row.label));
   }
 

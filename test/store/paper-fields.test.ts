@@ -54,13 +54,28 @@ const categoryRows = () =>
     .all()
     .map((row) => `${row.category}:${row.id}`);
 
-/** Ids of the papers passing `filter`, sorted. */
+/**
+ * Ids of the papers passing `filter`, sorted. The scan form of the condition (over all papers) and
+ * labelsPassing's lookup form (each given paper's own categories) must agree on every filter.
+ */
 const passing = (filter: PaperFilter) => {
   const where = filterCondition(filter);
-  return db
+  const scanned = db
     .prepare<unknown[], string>(`SELECT id FROM papers WHERE ${where.sql} ORDER BY id`)
     .pluck()
     .all(...where.params);
+  const all = db.prepare<[], { label: number; id: string }>('SELECT label, id FROM papers').all();
+  const looked = papers.labelsPassing(
+    all.map((row) => row.label),
+    filter,
+  );
+  expect(
+    all
+      .filter((row) => looked.has(row.label))
+      .map((row) => row.id)
+      .sort(),
+  ).toEqual(scanned);
+  return scanned;
 };
 
 describe('new paper fields', () => {
