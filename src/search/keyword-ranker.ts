@@ -115,8 +115,7 @@ export class KeywordRanker {
 
   /**
    * The `depth` best documents for the terms. `prune: false` scores every posting (the reference
-   * the pruned ranking is tested against). `passes` keeps only documents a filter accepts; the
-   * filtered path scores exhaustively and asks the filter about the best documents first.
+   * the pruned ranking is tested against). `passes` keeps only documents a filter accepts.
    */
   rank(
     source: KeywordSource,
@@ -134,6 +133,14 @@ export class KeywordRanker {
     if (prune && !passes) {
       const { top, scored } = this.maxScore.topK(terms, Math.max(0, depth));
       return { hits: top.sorted(1 / SCORE_UNITS), ...this.total(terms, source.rowLimit, exactTotalUnder), skipped: postings - scored };
+    }
+    // Filtered, with fewer postings than the cap: every match is scored and the filter asked about
+    // the best first, so the count of passing matches is exact. Beyond it, the filter is asked per
+    // window about the rows that can still enter; the count is then a lower bound, unless the top k
+    // never filled (nothing was pruned, every match was asked).
+    if (prune && passes && postings >= exactTotalUnder) {
+      const { top, scored, accepted } = this.maxScore.topK(terms, Math.max(0, depth), passes);
+      return { hits: top.sorted(1 / SCORE_UNITS), total: accepted, exact: top.size < depth, skipped: postings - scored };
     }
     this.scoreAll(terms, source.rowLimit);
     const acc = this.accumulators;

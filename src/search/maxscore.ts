@@ -21,6 +21,8 @@ export interface WindowedTopK {
   top: TopK;
   /** Postings whose contribution was added. */
   scored: number;
+  /** Rows the filter accepted (all of the matching rows' while the top k was not full). */
+  accepted: number;
 }
 
 /** Rows per window: 2^12 keeps the accumulator (32 KiB) in the CPU's cache. */
@@ -35,7 +37,11 @@ export class WindowedMaxScore {
     this.marks = new Uint32Array(Math.max(1, (1 << windowBits) >>> 5));
   }
 
-  topK(terms: readonly WindowTerm[], depth: number): WindowedTopK {
+  /**
+   * `accept`: a filter asked, once per window, about the rows that can still enter the top k; only
+   * the rows it keeps are ranked, so the k-th best (the threshold) is the k-th best passing row.
+   */
+  topK(terms: readonly WindowTerm[], depth: number, accept?: (rows: number[]) => ReadonlySet<number>): WindowedTopK {
     const { accumulator, marks, windowBits } = this;
     const n = terms.length;
     const top = new TopK(depth);
@@ -47,6 +53,7 @@ export class WindowedMaxScore {
     // Terms by their bound in the window, weakest first: order[0…essentialFrom) are non-essential.
     const order = new Int32Array(n);
     let scored = 0;
+    let accepted = 0;
     let threshold = -Infinity;
 
     for (let window = 0; window < windows; window++) {
@@ -115,21 +122,52 @@ export class WindowedMaxScore {
         live = this.keep(rest, threshold);
       }
       // The survivors into the top k; the accumulator and marks are left clear for the next window.
-      for (let word = 0; word < marks.length; word++) {
-        let bits = marks[word]!;
-        if (bits === 0) continue;
-        marks[word] = 0;
-        while (bits !== 0) {
-          const slot = (word << 5) | (31 - Math.clz32(bits & -bits));
-          bits &= bits - 1;
-          top.offer(base + slot, accumulator[slot]!);
-          accumulator[slot] = 0;
+      if (accept) accepted += this.offerAccepted(base, top, accept);
+      else {
+        for (let word = 0; word < marks.length; word++) {
+          let bits = marks[word]!;
+          if (bits === 0) continue;
+          marks[word] = 0;
+          while (bits !== 0) {
+            const slot = (word << 5) | (31 - Math.clz32(bits & -bits));
+            bits &= bits - 1;
+            top.offer(base + slot, accumulator[slot]!);
+            accumulator[slot] = 0;
+          }
         }
       }
       threshold = top.threshold;
     }
-    return { top, scored };
+    return { top, scored, accepted };
   }
+  /** The marked rows the filter accepts into the top k (one question per window); clears the window. */
+  private offerAccepted(base: number, top: TopK, accept: (rows: number[]) => ReadonlySet<number>): number {
+    const { accumulator, marks } = this;
+    const rows: number[] = [];
+    const scores: number[] = [];
+    for (let word = 0; word < marks.length; word++) {
+      let bits = marks[word]!;
+      if (bits === 0) continue;
+      marks[word] = 0;
+      while (bits !== 0) {
+        const slot = (word << 5) | (31 - Math.clz32(bits & -bits));
+        bits &= bits - 1;
+        rows.push(base + slot);
+        scores.push(accumulator[slot]!);
+        accumulator[slot] = 0;
+      }
+    }
+    if (rows.length === 0) return 0;
+    const passing = accept(rows);
+    let accepted = 0;
+    for (let i = 0; i < rows.length; i++) {
+      if (!passing.has(rows[i]!)) continue;
+      top.offer(rows[i]!, scores[i]!);
+      accepted++;
+    }
+    return accepted;
+  }
+
   /**
    * Drops the marked rows whose score plus `rest` cannot beat the threshold (clearing their
    * accumulator slots); returns how many are left.

@@ -146,6 +146,37 @@ describe('keyword ranking', () => {
     expect(pruned).toBeGreaterThan(150);
   });
 
+  it('returns exactly the exhaustive filtered top k when the filter is asked window by window, on 200 random queries', () => {
+    const ranker = new KeywordRanker(DEFAULT_BM25, { windowBits: 6 });
+    const next = random(31);
+    let lowerBounds = 0;
+    for (let q = 0; q < 200; q++) {
+      const terms = Array.from({ length: 1 + Math.floor(next() * 6) }, () => ({
+        term: VOCABULARY[Math.floor(VOCABULARY.length * next() ** (q % 2 ? 1 : 3))]!,
+        count: 1,
+      }));
+      // Filters from very selective (1 label in 50) to broad (1 in 2), as a label set like labelsPassing's.
+      const modulus = [50, 7, 2][q % 3]!;
+      const passes = (labels: number[]) => new Set(labels.filter((label) => label % modulus === 0));
+      const depth = [1, 10, 100][Math.floor(q / 3) % 3]!;
+      const [windowed, full] = store.keyword.read((view) => [
+        // A cap of 0 sends every filtered query through the windowed path.
+        ranker.rank(view, terms, depth, { passes, exactTotalUnder: 0 }),
+        ranker.rank(view, terms, depth, { passes, prune: false }),
+      ]);
+      expect(windowed.hits).toEqual(full.hits);
+      expect(windowed.hits.every(([label]) => label % modulus === 0)).toBe(true);
+      if (windowed.exact) expect(windowed.total).toBe(full.total);
+      else {
+        lowerBounds++;
+        expect(windowed.total).toBeGreaterThanOrEqual(windowed.hits.length);
+        expect(windowed.total).toBeLessThanOrEqual(full.total);
+      }
+    }
+    // Not a vacuous comparison: most queries were pruned (their totals became lower bounds).
+    expect(lowerBounds).toBeGreaterThan(100);
+  });
+
   it('marks the total a lower bound once it passes the cap, and exact below it', () => {
     const ranker = new KeywordRanker(DEFAULT_BM25);
     const common = [
