@@ -62,7 +62,7 @@ async function prepare(n: number, efConstruction: number): Promise<string> {
   return dataDir;
 }
 
-const claims = (): string[] =>
+export const claims = (): string[] =>
   readFileSync(path.join(SCIFACT_DIR, 'queries.jsonl'), 'utf8')
     .trim()
     .split('\n')

@@ -22,11 +22,12 @@ const OPTIONS = {
   'index-verify': [['n', 'rounds'], []],
   'keyword-scale': [['sizes', 'workers', 'connections', 'duration', 'efc', 'modes', 'port'], ['prepare-only']],
   'orama-keyword': [['n', 'file', 'data-dir', 'scifact-dir'], []],
+  'keyword-filters': [['size', 'data-dir'], []],
 } as const satisfies Record<string, readonly [readonly string[], readonly string[]]>;
 
 const SECTIONS = ['ingest', 'query', 'hnsw', 'orama'] as const;
 // Side experiments, not part of `all`.
-const EXTRA = ['hnsw-native', 'ingest-scale', 'index-verify', 'keyword-scale', 'orama-keyword'] as const;
+const EXTRA = ['hnsw-native', 'ingest-scale', 'index-verify', 'keyword-scale', 'keyword-filters', 'orama-keyword'] as const;
 type Section = keyof typeof OPTIONS;
 
 const USAGE = `usage: npm run bench -- <section> [--option value …]
@@ -67,6 +68,8 @@ async function run(section: Section, args: Args): Promise<void> {
       return (await import('./hnsw-native.ts')).runHnswNative(args);
     case 'orama-keyword':
       return (await import('./orama-keyword.ts')).runOramaKeyword(args);
+    case 'keyword-filters':
+      return (await import('./keyword-filters.ts')).runKeywordFilters(args);
   }
 }
 
