@@ -21,7 +21,7 @@ export interface WindowedTopK {
   top: TopK;
   /** Postings whose contribution was added. */
   scored: number;
-  /** Rows the filter accepted (all of the matching rows' while the top k was not full). */
+  /** Rows offered to the top k: those the filter accepted (every survivor without a filter). */
   accepted: number;
 }
 
@@ -31,10 +31,15 @@ export const DEFAULT_WINDOW_BITS = 12;
 export class WindowedMaxScore {
   private readonly accumulator: Float64Array;
   private readonly marks: Uint32Array;
+  /** A window's surviving rows and their scores (drain). */
+  private readonly rows: Int32Array;
+  private readonly scores: Float64Array;
 
   constructor(readonly windowBits: number = DEFAULT_WINDOW_BITS) {
     this.accumulator = new Float64Array(1 << windowBits);
     this.marks = new Uint32Array(Math.max(1, (1 << windowBits) >>> 5));
+    this.rows = new Int32Array(1 << windowBits);
+    this.scores = new Float64Array(1 << windowBits);
   }
 
   /**
@@ -121,30 +126,24 @@ export class WindowedMaxScore {
         }
         live = this.keep(rest, threshold);
       }
-      // The survivors into the top k; the accumulator and marks are left clear for the next window.
-      if (accept) accepted += this.offerAccepted(base, top, accept);
-      else {
-        for (let word = 0; word < marks.length; word++) {
-          let bits = marks[word]!;
-          if (bits === 0) continue;
-          marks[word] = 0;
-          while (bits !== 0) {
-            const slot = (word << 5) | (31 - Math.clz32(bits & -bits));
-            bits &= bits - 1;
-            top.offer(base + slot, accumulator[slot]!);
-            accumulator[slot] = 0;
-          }
-        }
+      // The survivors into the top k (those the filter accepts, asked once for the window).
+      const survivors = this.drain(base);
+      const passing = accept && survivors > 0 ? accept(Array.from(this.rows.subarray(0, survivors))) : undefined;
+      for (let i = 0; i < survivors; i++) {
+        const row = this.rows[i]!;
+        if (passing && !passing.has(row)) continue;
+        top.offer(row, this.scores[i]!);
+        accepted++;
       }
       threshold = top.threshold;
     }
     return { top, scored, accepted };
   }
-  /** The marked rows the filter accepts into the top k (one question per window); clears the window. */
-  private offerAccepted(base: number, top: TopK, accept: (rows: number[]) => ReadonlySet<number>): number {
-    const { accumulator, marks } = this;
-    const rows: number[] = [];
-    const scores: number[] = [];
+
+  /** The marked rows and their scores into `rows`/`scores`, ascending; leaves the window clear. Returns how many. */
+  private drain(base: number): number {
+    const { accumulator, marks, rows, scores } = this;
+    let count = 0;
     for (let word = 0; word < marks.length; word++) {
       let bits = marks[word]!;
       if (bits === 0) continue;
@@ -152,20 +151,12 @@ export class WindowedMaxScore {
       while (bits !== 0) {
         const slot = (word << 5) | (31 - Math.clz32(bits & -bits));
         bits &= bits - 1;
-        rows.push(base + slot);
-        scores.push(accumulator[slot]!);
+        rows[count] = base + slot;
+        scores[count++] = accumulator[slot]!;
         accumulator[slot] = 0;
       }
     }
-    if (rows.length === 0) return 0;
-    const passing = accept(rows);
-    let accepted = 0;
-    for (let i = 0; i < rows.length; i++) {
-      if (!passing.has(rows[i]!)) continue;
-      top.offer(rows[i]!, scores[i]!);
-      accepted++;
-    }
-    return accepted;
+    return count;
   }
 
   /**
