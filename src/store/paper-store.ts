@@ -81,6 +81,8 @@ export interface PaperReader {
   countPending(): number;
   /** The subset of `labels` whose papers pass `filter`. */
   labelsPassing(labels: readonly number[], filter: PaperFilter): Set<number>;
+  /** Every paper that passes `filter` (one scan; labelsPassing for a few papers). */
+  labelsWhere(filter: PaperFilter): Set<number>;
   vectorsPassing(filter: PaperFilter): Generator<{ label: number; vector: Float32Array }>;
   nearest(vector: Float32Array, k: number, filter?: (label: number) => boolean, ef?: number): Neighbour[];
   papersByLabels(labels: readonly number[]): Map<number, PaperRecord>;
@@ -248,6 +250,10 @@ class StoreReader implements PaperReader {
 
   labelsPassing(labels: readonly number[], filter: PaperFilter): Set<number> {
     return this.papers.labelsPassing(labels, filter);
+  }
+
+  labelsWhere(filter: PaperFilter): Set<number> {
+    return this.papers.labelsWhere(filter);
   }
 
   vectorsPassing(filter: PaperFilter): Generator<{ label: number; vector: Float32Array }> {

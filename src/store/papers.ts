@@ -131,6 +131,13 @@ export class PaperTable {
     return new Set(statement.all(JSON.stringify(labels), ...where.params).map((row) => row.label));
   }
 
+  /** Every paper passing `filter`: one pass (or the category index), for when most papers would be asked. */
+  labelsWhere(filter: PaperFilter | undefined): Set<number> {
+    const where = filterCondition(filter);
+    const statement = this.filtered.get<{ label: number }>(`SELECT label FROM papers WHERE ${where.sql}`);
+    return new Set(statement.all(...where.params).map((row) => row.label));
+  }
+
   /** Papers with a vector that pass `filter`: the candidates of semantic search. */
   countWithVectors(filter?: PaperFilter): number {
     const where = filterCondition(filter);

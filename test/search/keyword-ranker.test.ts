@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BM25 } from '../../src/defaults.ts';
 import { luceneIdf } from '../../src/search/bm25.ts';
 import { KeywordRanker } from '../../src/search/keyword-ranker.ts';
-import { KeywordSearch } from '../../src/search/keyword-search.ts';
+import { KeywordSearch, type KeywordStore } from '../../src/search/keyword-search.ts';
 import { stopwords } from '../../src/search/query-analysis.ts';
 import type { PaperRecord } from '../../src/sources/record.ts';
 import { PaperStore, type PaperWriter } from '../../src/store/paper-store.ts';
@@ -175,6 +175,39 @@ describe('keyword ranking', () => {
     }
     // Not a vacuous comparison: most queries were pruned (their totals became lower bounds).
     expect(lowerBounds).toBeGreaterThan(100);
+  });
+
+  it('reads a filter once passing papers are rare among the matches, with the same ranking', () => {
+    // 1 paper in 97 passes; labelsPassing answers for lists, labelsWhere once for all papers.
+    const passes = (label: number) => label % 97 === 0;
+    const calls = { lists: 0, scans: 0 };
+    const spied: KeywordStore = {
+      keyword: store.keyword,
+      labelsPassing: (labels) => {
+        calls.lists++;
+        return new Set(labels.filter(passes));
+      },
+      labelsWhere: () => {
+        calls.scans++;
+        return new Set(Array.from({ length: 4000 }, (_, label) => label).filter(passes));
+      },
+    };
+    const options = { bm25: DEFAULT_BM25, stopwords: new Set<string>() };
+    const scanning = new KeywordSearch(spied, { ...options, filterScanAfter: 200 });
+    const asking = new KeywordSearch(spied, { ...options, filterScanAfter: Number.POSITIVE_INFINITY });
+    const filter = { minUpvotes: 1 }; // any filter: the spy decides what passes
+    for (const words of [VOCABULARY.slice(0, 3), VOCABULARY.slice(5, 6), [VOCABULARY[2]!, VOCABULARY[300]!]]) {
+      calls.scans = 0;
+      const scanned = scanning.search(words.join(' '), filter, 10);
+      expect(calls.scans).toBe(1);
+      calls.lists = 0;
+      const asked = asking.search(words.join(' '), filter, 10);
+      expect(calls.scans).toBe(1);
+      expect(calls.lists).toBeGreaterThan(0);
+      expect(scanned.hits).toEqual(asked.hits);
+      expect([scanned.total, scanned.exact]).toEqual([asked.total, asked.exact]);
+      expect(scanned.hits.length).toBeGreaterThan(0);
+    }
   });
 
   it('marks the total a lower bound once it passes the cap, and exact below it', () => {

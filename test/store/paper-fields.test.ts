@@ -55,8 +55,9 @@ const categoryRows = () =>
     .map((row) => `${row.category}:${row.id}`);
 
 /**
- * Ids of the papers passing `filter`, sorted. The scan form of the condition (over all papers) and
- * labelsPassing's lookup form (each given paper's own categories) must agree on every filter.
+ * Ids of the papers passing `filter`, sorted. The scan form of the condition (over all papers, as
+ * labelsWhere reads it) and labelsPassing's lookup form (each given paper's own categories) must
+ * agree on every filter.
  */
 const passing = (filter: PaperFilter) => {
   const where = filterCondition(filter);
@@ -65,16 +66,20 @@ const passing = (filter: PaperFilter) => {
     .pluck()
     .all(...where.params);
   const all = db.prepare<[], { label: number; id: string }>('SELECT label, id FROM papers').all();
-  const looked = papers.labelsPassing(
-    all.map((row) => row.label),
-    filter,
-  );
-  expect(
+  const ids = (labels: Set<number>) =>
     all
-      .filter((row) => looked.has(row.label))
+      .filter((row) => labels.has(row.label))
       .map((row) => row.id)
-      .sort(),
+      .sort();
+  expect(
+    ids(
+      papers.labelsPassing(
+        all.map((row) => row.label),
+        filter,
+      ),
+    ),
   ).toEqual(scanned);
+  expect(ids(papers.labelsWhere(filter))).toEqual(scanned);
   return scanned;
 };
 
@@ -166,7 +171,11 @@ describe('category filter', () => {
   });
 
   it('applies in keyword search, which asks it about the best matches first', () => {
-    const keyword = new KeywordSearch({ keyword: new KeywordIndex(db), labelsPassing: (labels, filter) => papers.labelsPassing(labels, filter) });
+    const keyword = new KeywordSearch({
+      keyword: new KeywordIndex(db),
+      labelsPassing: (labels, filter) => papers.labelsPassing(labels, filter),
+      labelsWhere: (filter) => papers.labelsWhere(filter),
+    });
     const ids = (filter?: PaperFilter) => [...papers.getByLabels(keyword.search('lattice', filter, 10).hits.map(([l]) => l)).values()].map((p) => p.id).sort();
     expect(ids()).toHaveLength(6);
     expect(ids({ category: 'cs.*' })).toEqual(['cv', 'lg']);
