@@ -12,7 +12,7 @@ import { readSource } from '../../src/sources/index.ts';
 import type { PaperRecord } from '../../src/sources/record.ts';
 import { runCli } from '../support/cli.ts';
 import { runCommand } from '../support/command.ts';
-import { openTestStore, SAMPLE_FILE, tempDir, testEmbedder, SEARCH_RESULT_FIELDS } from '../support/fixtures.ts';
+import { openTestStore, paperRecord, SAMPLE_FILE, tempDir, testEmbedder, SEARCH_RESULT_FIELDS } from '../support/fixtures.ts';
 
 const dir = tempDir();
 const env = () => ({ PAPERSEEK_DATA_DIR: path.join(dir.path, 'index'), PAPERSEEK_MODEL_DIR: inject('modelsDir'), PAPERSEEK_MODEL: 'lexical' });
@@ -142,22 +142,8 @@ describe('paperseek stats', () => {
 
 // Last, because it adds papers the counts above do not expect.
 describe('categories and ids containing /', () => {
-  const paper = (id: string, title: string, categories: string[]): PaperRecord => ({
-    id,
-    title,
-    abstract: `${title}: an abstract about diffusion.`,
-    authors: null,
-    authors_count: null,
-    published: null,
-    updated: null,
-    categories,
-    doi: null,
-    upvotes: null,
-    url: null,
-    github_url: null,
-    project_url: null,
-    extra: {},
-  });
+  const paper = (id: string, title: string, categories: string[]): PaperRecord =>
+    paperRecord(id, title, `${title}: an abstract about diffusion.`, { categories });
 
   beforeAll(async () => {
     const embedder = await testEmbedder('lexical');

@@ -12,25 +12,10 @@ import { filterCondition, type PaperFilter } from '../../src/store/filters.ts';
 import { KeywordSearch } from '../../src/search/keyword-search.ts';
 import { KeywordIndex } from '../../src/store/keyword-index.ts';
 import { PaperTable } from '../../src/store/papers.ts';
-import { tempDir } from '../support/fixtures.ts';
+import { paperRecord, tempDir } from '../support/fixtures.ts';
 
-const record = (id: string, fields: Partial<PaperRecord> = {}): PaperRecord => ({
-  id,
-  title: `Title ${id}`,
-  abstract: `Abstract ${id} about lattice gauge theory`,
-  authors: null,
-  authors_count: null,
-  published: null,
-  updated: null,
-  categories: null,
-  doi: null,
-  upvotes: null,
-  url: null,
-  github_url: null,
-  project_url: null,
-  extra: {},
-  ...fields,
-});
+const record = (id: string, fields: Partial<PaperRecord> = {}): PaperRecord =>
+  paperRecord(id, `Title ${id}`, `Abstract ${id} about lattice gauge theory`, fields);
 const hashes = { content: 'c', record: 'r' };
 const vector = Float32Array.from([1, 0, 0, 0]);
 

@@ -8,7 +8,7 @@ import { AppError } from '../../src/errors.ts';
 import { SearchService } from '../../src/search/search-service.ts';
 import { quickCheckOffThread } from '../../src/store/health.ts';
 import type { PaperReader } from '../../src/store/paper-store.ts';
-import { openTestStore, tempDir } from '../support/fixtures.ts';
+import { openTestStore, paperRecord, tempDir } from '../support/fixtures.ts';
 
 const noModel = { error: new AppError('MODEL_UNAVAILABLE', 'no model in this test') };
 let dir: ReturnType<typeof tempDir>;
@@ -76,22 +76,7 @@ describe('storage health', () => {
 describe('a writer on a damaged database', () => {
   it('refuses to write or publish, naming the file and how to recover', () => {
     const store = openTestStore(dir.path);
-    const records = Array.from({ length: 400 }, (_, i) => ({
-      id: `p${i}`,
-      title: `Paper ${i}`,
-      abstract: `Abstract number ${i} `.repeat(40),
-      authors: null,
-      authors_count: null,
-      published: null,
-      updated: null,
-      categories: null,
-      doi: null,
-      upvotes: null,
-      url: null,
-      github_url: null,
-      project_url: null,
-      extra: {},
-    }));
+    const records = Array.from({ length: 400 }, (_, i) => paperRecord(`p${i}`, `Paper ${i}`, `Abstract number ${i} `.repeat(40)));
     store.write(records.map((record) => ({ record, hashes: { content: record.id, record: record.id }, vector: null })));
     store.close();
     const file = path.join(dir.path, 'papers.db');
