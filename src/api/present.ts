@@ -4,7 +4,7 @@
 import type { PaperRecord } from '../sources/record.ts';
 import type { PaperFilter } from '../store/filters.ts';
 import type { ServiceStatus } from '../search/search-service.ts';
-import type { SearchHit, SearchPage } from '../search/types.ts';
+import type { RecommendRequest, SearchHit, SearchPage } from '../search/types.ts';
 import {
   MAX_RESULT_AUTHORS,
   type Health,
@@ -123,4 +123,14 @@ export const toFilter = (input: {
   minUpvotes: input.min_upvotes,
   hasCode: input.has_code,
   category: input.category,
+});
+
+/** A validated /recommend body (or the MCP tool's input, the same fields) as the search service's request. */
+export const toRecommendRequest = (input: Omit<RecommendRequest, 'filter'> & Parameters<typeof toFilter>[0]): RecommendRequest => ({
+  positive: input.positive,
+  negative: input.negative,
+  text: input.text,
+  k: input.k,
+  offset: input.offset,
+  filter: toFilter(input),
 });

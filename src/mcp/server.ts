@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { toFilter, toPaper, toRecommendBody, toSearchBody, toSimilarBody } from '../api/present.ts';
+import { toFilter, toPaper, toRecommendBody, toRecommendRequest, toSearchBody, toSimilarBody } from '../api/present.ts';
 import { Paper, RecommendResponse, SearchResponse, SimilarResponse } from '../api/schemas.ts';
 import { isAppError } from '../errors.ts';
 import type { SearchService } from '../search/search-service.ts';
@@ -96,14 +96,7 @@ export function createMcpServer(search: SearchService): McpServer {
     (input) =>
       answer(async () => {
         const started = performance.now();
-        const page = await search.recommend({
-          positive: input.positive,
-          negative: input.negative,
-          text: input.text,
-          k: input.k,
-          offset: input.offset,
-          filter: toFilter(input),
-        });
+        const page = await search.recommend(toRecommendRequest(input));
         const body = toRecommendBody(page, input, started);
         return { body, text: renderPage(`Recommendations from ${input.positive.length} paper(s)`, body) };
       }),

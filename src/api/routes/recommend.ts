@@ -1,7 +1,7 @@
 // POST /recommend: papers near positive examples (and optional text), away from negative ones.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { SearchService } from '../../search/search-service.ts';
-import { toFilter, toRecommendBody } from '../present.ts';
+import { toRecommendBody, toRecommendRequest } from '../present.ts';
 import { RecommendBody, RecommendResponse } from '../schemas.ts';
 import { errorResponses, jsonContent } from './responses.ts';
 
@@ -25,14 +25,7 @@ export function registerRecommend(app: OpenAPIHono, search: SearchService): void
   app.openapi(route, async (c) => {
     const started = performance.now();
     const input = c.req.valid('json');
-    const page = await search.recommend({
-      positive: input.positive,
-      negative: input.negative,
-      text: input.text,
-      k: input.k,
-      offset: input.offset,
-      filter: toFilter(input),
-    });
+    const page = await search.recommend(toRecommendRequest(input));
     return c.json(toRecommendBody(page, input, started), 200);
   });
 }
