@@ -12,12 +12,12 @@
 //   npm run replicas -- --duration 60 --connections 32 --kill-at 10 --restart-at 20 --ingest-at 25
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { watchReady } from '../src/log/ready.ts';
 import { parseOptions } from './bench/lib/args.ts';
+import { freePort } from './bench/lib/ports.ts';
 import { writeTestModel } from './test-model/index.ts';
 
 const USAGE =
@@ -72,17 +72,6 @@ const event = (text: string) => {
   timeline.push([t(), text]);
   console.error(`${t().toFixed(2).padStart(7)} s  ${text}`);
 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function run(cliArgs: string[]): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -2,23 +2,14 @@
 // temp dir, stopped by its pid), and paperseek CLI processes started as `node --import tsx …`, so
 // the pid is the process itself and kill -9 really kills it (the tsx binary would leave its child).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DB_FILE } from '../../src/store/database.ts';
+import { freePort } from '../../scripts/bench/lib/ports.ts';
+
+export { freePort };
 
 const MAIN = path.resolve('src/cli/main.ts');
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Fails loudly (never skips) when redis-server is missing. */
 export function requireRedisServer(): void {

@@ -1,0 +1,14 @@
+// A free loopback TCP port: the OS picks one for a throwaway listener, which is closed before the
+// caller starts its own server (redis-server, HAProxy, paperseek) on it.
+import { createServer } from 'node:net';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
