@@ -103,23 +103,30 @@ export function buildIndex(data: Dataset, M: number, efConstruction: number, nat
   if (existsSync(file) && existsSync(statsFile)) return JSON.parse(readFileSync(statsFile, 'utf8')) as BuildStats;
   log(`building HNSW n=${data.count} M=${M} efConstruction=${efConstruction}${native ? ' with the -march=native hnswlib-node build' : ''}`);
   const rssBeforeMb = rssMb();
-  if (native) {
-    const started = now();
-    buildNative(data, M, efConstruction, file);
-    const buildSeconds = (now() - started) / 1000;
-    const stats: BuildStats = {
-      n: data.count,
-      M,
-      efConstruction,
-      buildSeconds,
-      ratePerSecond: data.count / buildSeconds,
-      rssBeforeMb,
-      rssAfterMb: rssMb(),
-      fileMb: mb(statSync(file).size),
-    };
-    writeFileSync(statsFile, JSON.stringify(stats, null, 2));
-    return stats;
-  }
+  const { buildSeconds, rssAfterMb } = native ? timedNativeBuild(data, M, efConstruction, file) : timedBuild(data, M, efConstruction, file);
+  const stats: BuildStats = {
+    n: data.count,
+    M,
+    efConstruction,
+    buildSeconds,
+    ratePerSecond: data.count / buildSeconds,
+    rssBeforeMb,
+    rssAfterMb,
+    fileMb: mb(statSync(file).size),
+  };
+  writeFileSync(statsFile, JSON.stringify(stats, null, 2));
+  return stats;
+}
+
+/** The -march=native build, written to `file` (its RSS after writing). */
+function timedNativeBuild(data: Dataset, M: number, efConstruction: number, file: string): { buildSeconds: number; rssAfterMb: number } {
+  const started = now();
+  buildNative(data, M, efConstruction, file);
+  return { buildSeconds: (now() - started) / 1000, rssAfterMb: rssMb() };
+}
+
+/** The product's VectorIndex, with progress; RSS after the inserts, before saving to `file`. */
+function timedBuild(data: Dataset, M: number, efConstruction: number, file: string): { buildSeconds: number; rssAfterMb: number } {
   const index = VectorIndex.create(data.dims, { M, efConstruction, ef: DEFAULT_HNSW.ef }, data.count);
   const started = now();
   const step = Math.max(10_000, Math.floor(data.count / 20));
@@ -133,18 +140,7 @@ export function buildIndex(data: Dataset, M: number, efConstruction: number, nat
   const buildSeconds = (now() - started) / 1000;
   const rssAfterMb = rssMb();
   index.save(file);
-  const stats: BuildStats = {
-    n: data.count,
-    M,
-    efConstruction,
-    buildSeconds,
-    ratePerSecond: data.count / buildSeconds,
-    rssBeforeMb,
-    rssAfterMb,
-    fileMb: mb(statSync(file).size),
-  };
-  writeFileSync(statsFile, JSON.stringify(stats, null, 2));
-  return stats;
+  return { buildSeconds, rssAfterMb };
 }
 
 /** Loads the index in a fresh process: the server's cold start for the vector index. */
