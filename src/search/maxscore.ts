@@ -7,6 +7,7 @@
 // threshold. Rows come in ascending order, so a row that only ties the k-th best loses the tie
 // (ties go to the smaller row) and is pruned too. Scores are whole units (SCORE_UNITS): sums are
 // exact, and the result is the exhaustive ranking's top k, same scores, same order.
+import { lowerBound } from '../store/fts5-postings.ts';
 import type { TermImpacts } from './term-impacts.ts';
 import { TopK } from './top-k.ts';
 
@@ -208,11 +209,5 @@ export function gallop(rows: Int32Array, row: number, from: number, to: number):
     hi += step;
     step *= 2;
   }
-  if (hi > to) hi = to;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (rows[mid]! < row) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return lowerBound(rows, row, lo, Math.min(hi, to));
 }

@@ -393,10 +393,10 @@ function dropDeleted(postings: Postings): Postings {
   return { rows: rows.slice(0, kept), counts: counts.map((column) => column.slice(0, kept)) };
 }
 
-/** First index at or after `from` whose row is ≥ `row` (rows ascending). */
-export function lowerBound(rows: Int32Array, row: number, from = 0): number {
+/** First index in [from, to) whose row is ≥ `row`, or `to` (rows ascending): a binary search. */
+export function lowerBound(rows: Int32Array, row: number, from = 0, to = rows.length): number {
   let lo = from;
-  let hi = rows.length;
+  let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (rows[mid]! < row) lo = mid + 1;
